@@ -1,0 +1,2 @@
+"""Public digest pages and search (``public``), and the organizers' editor, follow-ups and
+import pages (``manage``)."""

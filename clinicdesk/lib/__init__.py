@@ -1,0 +1,1 @@
+"""Pure helpers shared by every app: no ORM, no request, plain data in and out."""

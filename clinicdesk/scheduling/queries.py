@@ -1,0 +1,126 @@
+"""Reads that views, feeds and the API share. Each returns what it needs in a fixed number
+of queries, whatever the number of sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from clinicdesk.scheduling.models import ClinicSession, Person, Program, Segment
+
+
+def public_programs() -> QuerySet[Program]:
+    return Program.objects.order_by("name").only("name", "slug")
+
+
+# How long an app server may go on using a content version it read, before asking again.
+# The server that made a change forgets it at once; others see the change within this time.
+CONTENT_VERSION_TTL_SECONDS = 2
+
+
+def _content_version_key(slug: str) -> str:
+    return f"content-version:{slug}"
+
+
+def content_version(slug: str) -> int | None:
+    """The program's content version, which every change to it or its sessions moves."""
+    key = _content_version_key(slug)
+    version: int | None = cache.get(key)
+    if version is None:
+        version = (
+            Program.objects.filter(slug=slug).values_list("content_version", flat=True).first()
+        )
+        if version is not None:
+            cache.set(key, version, CONTENT_VERSION_TTL_SECONDS)
+    return version
+
+
+def forget_content_version(slug: str) -> None:
+    cache.delete(_content_version_key(slug))
+
+
+def get_public_program(slug: str) -> Program:
+    return get_object_or_404(Program.objects.prefetch_related("rotation"), slug=slug)
+
+
+def _with_details(sessions: QuerySet[ClinicSession]) -> QuerySet[ClinicSession]:
+    return sessions.select_related("program").prefetch_related(
+        Prefetch("segments", queryset=Segment.objects.order_by("start_offset_minutes", "pk")),
+        Prefetch("hosts", queryset=Person.objects.order_by("name")),
+    )
+
+
+def sessions_of(program: Program) -> list[ClinicSession]:
+    sessions = _with_details(ClinicSession.objects.filter(program=program)).order_by("number")
+    result = list(sessions)
+    for session in result:
+        session.program = program  # shares the already loaded program (and its rotation)
+    return result
+
+
+def get_public_session(slug: str, number: int) -> ClinicSession:
+    return get_object_or_404(
+        _with_details(ClinicSession.objects.all()), program__slug=slug, number=number
+    )
+
+
+def is_past(session: ClinicSession, now: dt.datetime) -> bool:
+    """Held, or over: the end has passed, or (time unknown) its date is before today in UTC."""
+    if session.status == ClinicSession.Status.HELD:
+        return True
+    ends_at = session.ends_at
+    if ends_at is not None:
+        return ends_at < now
+    if session.start_date is not None:
+        return session.start_date < now.astimezone(dt.UTC).date()
+    return False
+
+
+@dataclass
+class ProgramSchedule:
+    upcoming: list[ClinicSession]
+    past: list[ClinicSession]  # newest last, as in the archive table
+
+
+def split_schedule(sessions: list[ClinicSession], now: dt.datetime) -> ProgramSchedule:
+    upcoming: list[ClinicSession] = []
+    past: list[ClinicSession] = []
+    for session in sessions:
+        (past if is_past(session, now) else upcoming).append(session)
+
+    def start_key(s: ClinicSession) -> tuple[bool, dt.date, int]:
+        return (s.start_date is None, s.start_date or dt.date.max, s.number)
+
+    upcoming.sort(key=start_key)
+    past.sort(key=lambda s: s.number)
+    return ProgramSchedule(upcoming=upcoming, past=past)
+
+
+def _language_order(session: ClinicSession, codes: list[str]) -> list[str]:
+    """Spoken languages first, then the program's defaults, then the rest by code: a JSON
+    object's key order is not kept by every database, so it is never relied on."""
+    preferred = [*session.spoken_languages, *session.program.default_languages]
+    rank = {code: i for i, code in reversed(list(enumerate(preferred)))}
+    return sorted(dict.fromkeys(codes), key=lambda code: (rank.get(code, len(rank)), code))
+
+
+def archive_topics(session: ClinicSession) -> dict[str, list[str]]:
+    """A past session's topic names by language, in display order: those recorded for the
+    archive, else its scheduled segments' titles under its spoken language."""
+    topics = session.archive_topics
+    if not topics:
+        titles = [segment.title for segment in session.segments.all()]
+        if not titles:
+            return {}
+        languages = session.spoken_languages or session.program.default_languages or ["en"]
+        topics = {languages[0]: titles}
+    return {code: topics[code] for code in _language_order(session, list(topics))}
+
+
+def archive_languages(session: ClinicSession) -> list[str]:
+    """Languages of a past session's record: its topic languages, else the spoken ones."""
+    return _language_order(session, list(session.archive_topics) or session.spoken_languages)
