@@ -259,8 +259,9 @@ class WikiClient:
             params["createonly"] = 1
         else:
             params["nocreate"] = 1
+            # The revision id alone: given ``basetimestamp`` too, MediaWiki (1.39) takes an edit
+            # made by someone else in the same second as the read for our own, and overwrites it.
             params["baserevid"] = state.revision.revid
-            params["basetimestamp"] = state.revision.timestamp
         if bot:
             params["bot"] = 1
         params["minor" if minor else "notminor"] = 1

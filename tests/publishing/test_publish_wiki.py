@@ -349,6 +349,7 @@ def test_edit_based_on_an_old_revision_is_a_conflict_never_an_overwrite(wiki):
     client = w.WikiClient(wiki.api_url)
     client.login(bot.bot_username, bot.bot_password)
     read = client.read(title)
+    # Usually in the same second as the read: MediaWiki must still see someone else's edit.
     human = wiki.edit(title, "line one, by a person\nline two\n")
     with pytest.raises(w.WikiProblem) as refused:
         client.save(read, "line one, by the bot\nline two\n", summary="s", bot=True, minor=False)
