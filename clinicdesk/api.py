@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from clinicdesk.consultations.api import router as consultations_router
 from clinicdesk.digests.api import router as digests_router
+from clinicdesk.newsletters.api import router as newsletters_router
 from clinicdesk.planning.api import router as planning_router
 from clinicdesk.publishing.api import router as publishing_router
 from clinicdesk.registration.api import router as registration_router
@@ -22,3 +23,4 @@ api.add_router("/", digests_router)
 api.add_router("/", planning_router)
 api.add_router("/", publishing_router)
 api.add_router("/", consultations_router)
+api.add_router("/", newsletters_router)

@@ -49,12 +49,14 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "clinicdesk.core",
+    "clinicdesk.outbox",
     "clinicdesk.scheduling",
     "clinicdesk.registration",
     "clinicdesk.digests",
     "clinicdesk.planning",
     "clinicdesk.publishing",
     "clinicdesk.consultations",
+    "clinicdesk.newsletters",
 ]
 
 MIDDLEWARE = [

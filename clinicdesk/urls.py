@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("", include("clinicdesk.planning.urls")),
     path("", include("clinicdesk.publishing.urls")),
     path("", include("clinicdesk.consultations.urls")),
+    path("", include("clinicdesk.newsletters.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     prefix_default_language=False,
 )

@@ -36,7 +36,14 @@ DEMO_COMMUNITY_ZONES = [
 DEMO_CADENCE_DAYS = 10
 DEMO_UPCOMING_CALLS = 4
 # Apps whose demo.py adds to the demo, in this order (later ones may build on earlier ones).
-DEMO_APPS = ("registration", "digests", "planning", "publishing", "consultations")
+DEMO_APPS = (
+    "registration",
+    "digests",
+    "planning",
+    "publishing",
+    "consultations",
+    "newsletters",
+)
 
 
 class Command(BaseCommand):

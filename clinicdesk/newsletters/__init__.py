@@ -1,0 +1,1 @@
+"""Newsletters compiled from the record: past and upcoming sessions, opportunities, stories."""
