@@ -2,10 +2,9 @@
 laid out once as plain nodes in the digest's language, then written by each renderer.
 
 A top-level statement is a bullet; its points and replies are bullets one level deeper. A
-top-level question with answers, when only such questions follow it, is a subheading
-("Question: …") when nobody is named for it, or a paragraph ("Quim (WMF): …") when someone
-asked it of the room, and its answers are the first level of bullets under it, as in the
-digests the clinics wrote by hand; any other question is a bullet like a statement.
+top-level question is a subheading ("Question: …") when nobody is named for it, or a
+paragraph ("Quim (WMF): …") when someone asked it of the room, and its answers are the first
+level of bullets under it, as in the digests the clinics wrote by hand.
 
 Pure: plain data in, plain data out; phrases come from the active translation.
 """
@@ -342,20 +341,12 @@ def _lines(
         _lines(item.children, depth + 1, language, out)
 
 
-def _opens_a_section(items: tuple[d.ItemData, ...], index: int) -> bool:
-    """Whether a question stands above its answers (a subheading, or a paragraph when someone
-    asked it of the room) rather than as a bullet: only when it has answers and nothing but
-    other such questions follows it in the topic, since what follows a subheading reads as
-    part of it."""
-    return all(item.kind == d.QUESTION and item.children for item in items[index:])
-
-
 def _topic_blocks(topic: d.TopicData, language: str, out: list[LayoutBlock]) -> None:
     if topic.body:
         out.append(Body(parse_blocks(topic.body)))
     items = topic.items
-    for index, item in enumerate(items):
-        if item.kind == d.QUESTION and _opens_a_section(items, index):
+    for item in items:
+        if item.kind == d.QUESTION:
             if item.speaker is None:
                 out.append(Heading(3, item_nodes(item, language), css="question"))
             else:
