@@ -43,7 +43,9 @@ class SessionOut(Schema):
     start: dt.datetime | None  # the UTC instant; null while the time of day is unknown
     time_zone: str
     local_start: str | None  # ISO 8601 wall time with its offset in ``time_zone``
-    date: dt.date | None  # the local date; null when "to be discussed"
+    date: dt.date | None  # the local date; null when only the month is known or "to be discussed"
+    date_precision: str  # "day", "month" (only the month known) or "discussed"
+    month: str | None  # "2025-01": the session's month when its date or month is known
     duration_minutes: int
     spoken_languages: list[str]
     interpretation_languages: list[str]
@@ -103,6 +105,8 @@ def _session_out(request: HttpRequest, session: ClinicSession) -> SessionOut:
         time_zone=session.time_zone,
         local_start=local_start,
         date=session.start_date,
+        date_precision=session.date_precision,
+        month=f"{session.month:%Y-%m}" if session.month else None,
         duration_minutes=session.duration_minutes,
         spoken_languages=session.spoken_languages,
         interpretation_languages=session.interpretation_languages,

@@ -101,6 +101,33 @@ class ZoneNamesField(forms.Field):
             raise ValidationError(errors)
 
 
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+
+
+class MonthField(forms.Field):
+    """A month typed as 2025-01 (what ``<input type="month">`` sends); its first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2025-01"})
+    default_error_messages = {
+        "invalid": gettext_lazy("Give the month as year and month, e.g. 2025-01."),
+    }
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return f"{value:%Y-%m}"
+        return value
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.date):
+            return value.replace(day=1)
+        match = _MONTH.fullmatch(str(value).strip())
+        if not match or not 1 <= int(match[2]) <= 12 or not 1 <= int(match[1]) <= 9999:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return dt.date(int(match[1]), int(match[2]), 1)
+
+
 class ZoneField(forms.CharField):
     """One IANA zone name, typed (a datalist may suggest names, but is never needed)."""
 
@@ -323,7 +350,26 @@ class SessionForm(forms.Form):
         label=gettext_lazy("Date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy("Leave empty while the date is to be discussed."),
+        help_text=gettext_lazy(
+            "Leave empty when only the month is known or the date is to be discussed."
+        ),
+    )
+    date_precision = forms.ChoiceField(
+        label=gettext_lazy("Date known"),
+        choices=ClinicSession.DatePrecision.choices,
+        initial=ClinicSession.DatePrecision.DAY,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Without a date, the session is listed under its month, or as “date to be discussed”."
+        ),
+    )
+    start_month = MonthField(
+        label=gettext_lazy("Month"),
+        required=False,
+        help_text=gettext_lazy(
+            "When only the month is known (or expected while the date is discussed), e.g. 2025-01."
+        ),
     )
     start_time = forms.TimeField(
         label=gettext_lazy("Local start time"),
@@ -397,6 +443,19 @@ class SessionForm(forms.Form):
         """The session fields to hand to the services, and the chosen reading of a fold."""
         values = dict(self.cleaned_data)
         fold = values.pop("fold", None)
+        if values.get("start_date") is not None:
+            # A date says it all: a month left over from before is dropped (a precision other
+            # than "on a date" is refused by the service, keyed to the date).
+            values["date_precision"] = values.get("date_precision") or "day"
+            values["start_month"] = None
+        elif not values.get("date_precision") or (
+            values["date_precision"] == ClinicSession.DatePrecision.DAY
+        ):
+            values["date_precision"] = (
+                ClinicSession.DatePrecision.MONTH
+                if values.get("start_month")
+                else ClinicSession.DatePrecision.DISCUSSED
+            )
         return values, fold
 
 

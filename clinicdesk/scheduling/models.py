@@ -173,6 +173,13 @@ class ClinicSession(models.Model):
         HELD = "held", pgettext_lazy("session status", "held")
         CANCELLED = "cancelled", pgettext_lazy("session status", "cancelled")
 
+    class DatePrecision(models.TextChoices):
+        """How much of the date is known: the day, only the month, or nothing yet."""
+
+        DAY = "day", pgettext_lazy("date precision", "on a date")
+        MONTH = "month", pgettext_lazy("date precision", "month only")
+        DISCUSSED = "discussed", pgettext_lazy("date precision", "date to be discussed")
+
     class Kind(models.TextChoices):
         CLINIC = "clinic", _("clinic call")
         LEARNING_CLINIC = "learning-clinic", _("learning clinic")
@@ -183,6 +190,20 @@ class ClinicSession(models.Model):
     title = models.CharField(_("title"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CLINIC)
     start_date = models.DateField(_("date"), null=True, blank=True)
+    # Without a date: "month" says the session is in ``start_month`` (its first day);
+    # "discussed" says the date is to be discussed, in ``start_month`` when one is expected.
+    date_precision = models.CharField(
+        _("date known"),
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    start_month = models.DateField(
+        _("month"),
+        null=True,
+        blank=True,
+        help_text=_("The month, when only the month is known (stored as its first day)."),
+    )
     start_time = models.TimeField(
         _("local start time"),
         null=True,
@@ -224,6 +245,15 @@ class ClinicSession(models.Model):
                 condition=Q(start_time__isnull=True) | Q(start_date__isnull=False),
                 name="session_time_needs_date",
             ),
+            models.CheckConstraint(
+                condition=Q(date_precision="day", start_month__isnull=True)
+                | (~Q(date_precision="day") & Q(start_date__isnull=True)),
+                name="session_month_only_without_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(date_precision="month") | Q(start_month__isnull=False),
+                name="session_month_only_has_month",
+            ),
         ]
         indexes = [models.Index(fields=["program", "starts_at"])]
         verbose_name = _("session")
@@ -256,6 +286,17 @@ class ClinicSession(models.Model):
         if self.starts_at is None:
             return None
         return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def month(self) -> dt.date | None:
+        """The first day of the session's month, when its day or at least its month is known."""
+        if self.start_date is not None:
+            return self.start_date.replace(day=1)
+        return self.start_month
+
+    @property
+    def is_dated(self) -> bool:
+        return self.start_date is not None
 
     @property
     def is_cancelled(self) -> bool:

@@ -69,7 +69,9 @@ def get_public_session(slug: str, number: int) -> ClinicSession:
 
 
 def is_past(session: ClinicSession, now: dt.datetime) -> bool:
-    """Held, or over: the end has passed, or (time unknown) its date is before today in UTC."""
+    """Held, or over: the end has passed, or (time unknown) its date is before today in UTC,
+    or (only the month known) its month is before this month in UTC. A session whose date
+    is to be discussed stays upcoming until it is held."""
     if session.status == ClinicSession.Status.HELD:
         return True
     ends_at = session.ends_at
@@ -77,6 +79,8 @@ def is_past(session: ClinicSession, now: dt.datetime) -> bool:
         return ends_at < now
     if session.start_date is not None:
         return session.start_date < now.astimezone(dt.UTC).date()
+    if session.date_precision == ClinicSession.DatePrecision.MONTH and session.start_month:
+        return session.start_month < now.astimezone(dt.UTC).date().replace(day=1)
     return False
 
 
@@ -92,8 +96,10 @@ def split_schedule(sessions: list[ClinicSession], now: dt.datetime) -> ProgramSc
     for session in sessions:
         (past if is_past(session, now) else upcoming).append(session)
 
-    def start_key(s: ClinicSession) -> tuple[bool, dt.date, int]:
-        return (s.start_date is None, s.start_date or dt.date.max, s.number)
+    def start_key(s: ClinicSession) -> tuple[dt.date, bool, dt.date, int]:
+        # By month first, so a session known only by its month sits among that month's calls
+        # (after those with a date); those with no month at all come last.
+        return (s.month or dt.date.max, s.start_date is None, s.start_date or dt.date.max, s.number)
 
     upcoming.sort(key=start_key)
     past.sort(key=lambda s: s.number)

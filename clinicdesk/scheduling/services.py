@@ -45,6 +45,8 @@ _CALENDAR_FIELDS = frozenset(
         "meeting_url",
         "status",
         "number",
+        "date_precision",
+        "start_month",
     }
 )
 _SESSION_FIELDS = frozenset(
@@ -55,6 +57,8 @@ _SESSION_FIELDS = frozenset(
         "start_date",
         "start_time",
         "time_zone",
+        "date_precision",
+        "start_month",
         "duration_minutes",
         "spoken_languages",
         "interpretation_languages",
@@ -230,6 +234,42 @@ def _derive_start(
         raise ValidationError({"start_time": describe_time_problem(problem)}) from None
 
 
+def _settle_date(
+    start_date: dt.date | None, start_month: dt.date | None, precision: str | None
+) -> tuple[dt.date | None, str]:
+    """The month and precision to store for a session's date.
+
+    A session with a date is precise to the day (its month is its date's). Without one it is
+    in a known month ("month") or its date is to be discussed, perhaps within an expected
+    month; a session with neither date nor month is to be discussed.
+    """
+    precision = precision or ClinicSession.DatePrecision.DAY
+    if precision not in ClinicSession.DatePrecision.values:
+        raise ValidationError({"date_precision": _("Choose how much of the date is known.")})
+    if start_date is not None:
+        if precision != ClinicSession.DatePrecision.DAY:
+            raise ValidationError(
+                {
+                    "start_date": _(
+                        "Leave the date empty when only the month is known or the date is "
+                        "to be discussed."
+                    )
+                }
+            )
+        return None, ClinicSession.DatePrecision.DAY
+    if start_month is not None:
+        start_month = start_month.replace(day=1)
+    if precision == ClinicSession.DatePrecision.MONTH and start_month is None:
+        raise ValidationError({"start_month": _("Give the month the session is in.")})
+    if precision == ClinicSession.DatePrecision.DAY:
+        precision = (
+            ClinicSession.DatePrecision.DISCUSSED
+            if start_month is None
+            else ClinicSession.DatePrecision.MONTH
+        )
+    return start_month, precision
+
+
 def _check_session_values(values: dict[str, Any]) -> None:
     if "spoken_languages" in values:
         values["spoken_languages"] = _check_languages(
@@ -278,6 +318,9 @@ def schedule_session(
         raise TypeError(f"unknown session fields: {sorted(unknown)}")
     fields.setdefault("duration_minutes", program.default_duration_minutes)
     _check_session_values(fields)
+    fields["start_month"], fields["date_precision"] = _settle_date(
+        start_date, fields.get("start_month"), fields.get("date_precision")
+    )
     starts_at = _derive_start(start_date, start_time, time_zone, fold)
     with transaction.atomic():
         if number is None:
@@ -325,6 +368,25 @@ def update_session(
     unknown = set(changes) - _SESSION_FIELDS
     if unknown:
         raise TypeError(f"unknown session fields: {sorted(unknown)}")
+    if {"start_date", "start_month", "date_precision"} & set(changes):
+        wanted_date = changes.get("start_date", session.start_date)
+        wanted_precision = changes.get("date_precision")
+        if wanted_precision is None and "start_date" in changes:
+            # A date given (or taken away) without a word on precision says it all.
+            wanted_precision = (
+                ClinicSession.DatePrecision.DAY
+                if wanted_date is not None
+                else (
+                    ClinicSession.DatePrecision.MONTH
+                    if changes.get("start_month", session.start_month)
+                    else ClinicSession.DatePrecision.DISCUSSED
+                )
+            )
+        changes["start_month"], changes["date_precision"] = _settle_date(
+            wanted_date,
+            changes.get("start_month", session.start_month),
+            wanted_precision or session.date_precision,
+        )
     changed = {k: v for k, v in changes.items() if getattr(session, k) != v}
     if not changed and fold is None:
         return session

@@ -1,4 +1,5 @@
-"""What a person reads when a time they gave cannot be used, in their language.
+"""What a person reads about a time, in their language: a time they gave that cannot be
+used, or the date of a session that has none yet ("January 2025", "date to be discussed").
 
 ``lib.tz`` stays free of Django, so its exceptions carry English text (fit for logs and
 commands) and the facts: the zone's name, the wall time. This module builds the message from
@@ -7,10 +8,14 @@ those facts for the language of the request.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from babel.dates import format_skeleton
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from clinicdesk.lib.formats import describe_date, describe_time
+from clinicdesk.lib.languages import babel_locale
 from clinicdesk.lib.tz import AmbiguousLocalTime, NonexistentLocalTime, TimeProblem, UnknownZone
 
 
@@ -44,3 +49,20 @@ def describe_time_problem(problem: TimeProblem) -> str:
         )
     # A problem lib.tz may add later still reads, in English, until it gets a message here.
     return str(problem)
+
+
+def describe_month(month: dt.date, language: str) -> str:
+    """ "January 2025", "enero de 2025": a month standing alone, in ``language``."""
+    return format_skeleton("yMMMM", month, locale=babel_locale(language))
+
+
+def describe_undated(precision: str, month: dt.date | None, language: str | None = None) -> str:
+    """What to print for a session without a date: "January 2025" when only its month is
+    known, "date to be discussed" (with the expected month, if any) otherwise."""
+    language = language or get_language() or "en"
+    if precision == "month" and month is not None:
+        return describe_month(month, language)
+    if month is not None:
+        # Translators: a session's date not yet set, e.g. "February 2025, date to be discussed".
+        return _("%(month)s, date to be discussed") % {"month": describe_month(month, language)}
+    return _("date to be discussed")
