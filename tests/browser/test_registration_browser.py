@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.cache import caches
 from playwright.sync_api import expect
 
@@ -15,21 +14,10 @@ from clinicdesk.registration import services
 from clinicdesk.registration.models import Registration
 from clinicdesk.scheduling import services as scheduling
 from clinicdesk.scheduling.models import Person
-from tests.registration.conftest import Mailbox, free_port, text_body
 from tests.registration.processes import smtp_env, worker_process
+from tests.support.mail import text_body
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield box, controller.port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
@@ -54,11 +42,11 @@ def _link(message) -> str:
 
 
 def test_registration_browser_register_email_cancel_promotes_the_waitlist(
-    live_server, new_context, one_seat, mailbox, screenshot_dir
+    live_server, new_context, one_seat, smtp_server, screenshot_dir
 ):
-    box, port = mailbox
+    box = smtp_server
     caches["ratelimit"].clear()
-    with worker_process(**smtp_env(port, site_url=live_server.url)):
+    with worker_process(**smtp_env(box.port, site_url=live_server.url)):
         page = new_context(timezone_id="America/Mexico_City").new_page()
         page.goto(live_server.url + one_seat.get_absolute_url())
 

@@ -15,7 +15,8 @@ from clinicdesk.publishing.models import ListMessage
 from clinicdesk.scheduling import services as scheduling_services
 from clinicdesk.scheduling.models import ClinicSession
 from tests.conftest import make_session
-from tests.publishing.conftest import html_body, text_body, work
+from tests.publishing.conftest import work
+from tests.support.mail import html_body, text_body
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,8 @@ from clinicdesk.publishing import wiki as w
 from clinicdesk.publishing.models import PublishAttempt, WikiPage
 from clinicdesk.scheduling import services as scheduling_services
 from clinicdesk.scheduling.models import Person
-from tests.publishing.conftest import unique_title, work
+from tests.publishing.conftest import work
+from tests.support.wiki import unique_title
 
 pytestmark = pytest.mark.django_db
 

@@ -11,16 +11,9 @@ from django_tasks_db.models import DBTaskResult
 
 from clinicdesk.registration import services
 from clinicdesk.registration.models import ManageToken, OutboundEmail
-from tests.registration.conftest import (
-    BEFORE,
-    calendar_attachment,
-    html_body,
-    manage_path,
-    ready_tasks,
-    register,
-    run_on_commit_callbacks,
-    text_body,
-)
+from tests.registration.conftest import BEFORE, manage_path, ready_tasks, register
+from tests.support.mail import calendar_attachment, free_port, html_body, text_body
+from tests.support.worker import run_on_commit_callbacks
 
 
 def test_confirmation_gives_local_time_calendar_meeting_and_manage_links(
@@ -145,7 +138,7 @@ def test_subject_is_one_line_whatever_the_title(clinic, mailbox, deliver):
 
 def test_failed_send_is_retried_with_backoff_then_delivered(clinic, mailbox, deliver, settings):
     settings.EMAIL_RETRY_BASE_SECONDS = 60
-    mailbox.refuse_next = 1
+    mailbox.busy = 1
     register(clinic, "Ana")
     started = timezone.now()
     deliver()
@@ -175,14 +168,14 @@ def test_failed_send_is_retried_with_backoff_then_delivered(clinic, mailbox, del
 def test_send_fails_every_time_until_marked_failed_and_kept(clinic, mailbox, deliver, settings):
     settings.EMAIL_RETRY_BASE_SECONDS = 0  # each retry is due at once
     settings.EMAIL_MAX_ATTEMPTS = 3
-    mailbox.refuse_next = 10
+    mailbox.busy = 10
     register(clinic, "Ana")
     deliver()
     email = OutboundEmail.objects.get()
     assert (email.status, email.attempts) == ("failed", 3)
     assert ready_tasks("deliver_email") == []
 
-    mailbox.refuse_next = 0
+    mailbox.busy = 0
     services.retry_email(email=email)
     deliver()
     email.refresh_from_db()
@@ -191,8 +184,6 @@ def test_send_fails_every_time_until_marked_failed_and_kept(clinic, mailbox, del
 
 
 def test_smtp_server_down_is_retried(clinic, settings, deliver):
-    from tests.registration.conftest import free_port
-
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = free_port()  # nothing listens there

@@ -7,7 +7,8 @@ import datetime as dt
 from clinicdesk.registration import services
 from clinicdesk.registration.models import OutboundEmail
 from clinicdesk.scheduling import services as scheduling
-from tests.registration.conftest import BEFORE, STARTS_AT, register, text_body
+from tests.registration.conftest import BEFORE, STARTS_AT, register
+from tests.support.mail import text_body
 
 
 def _reminders() -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.registration.conftest import free_port
+from tests.support.mail import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,14 +15,9 @@ from django_tasks_db.models import DBTaskResult
 from clinicdesk.registration import services
 from clinicdesk.registration.models import OutboundEmail, Registration, ScheduledChore
 from tests.conftest import make_session
-from tests.registration.conftest import (
-    calendar_attachment,
-    form_data,
-    manage_path,
-    open_registration,
-    text_body,
-)
+from tests.registration.conftest import form_data, manage_path, open_registration
 from tests.registration.processes import smtp_env, wait_until, worker_process
+from tests.support.mail import calendar_attachment, text_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -46,10 +41,10 @@ def one_seat(program):
 def test_worker_process_delivers_confirmation_waitlist_and_promotion(
     client, one_seat, smtp_server, settings
 ):
-    mailbox, port = smtp_server
+    mailbox = smtp_server
     settings.REGISTRATION_RATE_LIMIT = 0
-    mailbox.refuse_next = 1  # the first attempt is refused for a while: it is retried
-    env = smtp_env(port) | {"EMAIL_RETRY_BASE_SECONDS": "1"}
+    mailbox.busy = 1  # the first attempt is refused for a while: it is retried
+    env = smtp_env(mailbox.port) | {"EMAIL_RETRY_BASE_SECONDS": "1"}
     with worker_process(**env) as worker:
         ana = form_data(
             name="Ana",
@@ -96,10 +91,9 @@ def test_worker_process_delivers_confirmation_waitlist_and_promotion(
 
 
 def test_worker_process_runs_the_chores_and_queues_the_next_run(program, smtp_server):
-    _mailbox, port = smtp_server
     assert services.schedule_chores() is True
     assert services.schedule_chores() is False  # one waiting run is enough
-    with worker_process(**smtp_env(port), REGISTRATION_CHORES_INTERVAL_SECONDS="3600"):
+    with worker_process(**smtp_env(smtp_server.port), REGISTRATION_CHORES_INTERVAL_SECONDS="3600"):
         chore = wait_until(
             lambda: ScheduledChore.objects.filter(
                 name="registration", last_run_at__isnull=False
