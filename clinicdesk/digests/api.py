@@ -5,13 +5,14 @@ they agreed."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from pydantic import BaseModel
 
 from clinicdesk.digests import documents as d
 from clinicdesk.digests import queries
@@ -104,7 +105,9 @@ class DigestOut(Schema):
     formats: dict[str, str]  # output -> address of the rendered text
 
 
-class SearchHitOut(Schema):
+# Plain pydantic models: the search answer is built as dicts, and ninja's ``Schema`` would wrap
+# each in its attribute getter (made for model instances) before validating it.
+class SearchHitOut(BaseModel):
     program: str
     session_number: int
     session_title: str
@@ -115,7 +118,7 @@ class SearchHitOut(Schema):
     api_url: str
 
 
-class SearchOut(Schema):
+class SearchOut(BaseModel):
     query: str
     page: int
     has_more: bool
@@ -322,7 +325,7 @@ class SearchParams(Schema):
 
 
 @router.get("/digests/search", response=SearchOut, summary="Full-text search of published digests")
-def search_digests(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
+def search_digests(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     if not 1 <= params.page <= 50:
         raise HttpError(400, "page is a number from 1 to 50")
     if len(params.q) > 300:
@@ -348,21 +351,19 @@ def search_digests(request: HttpRequest, params: Query[SearchParams]) -> SearchO
         )
     except SearchUnavailable:
         raise HttpError(503, "search is not available on this database") from None
+    # Plain dicts, validated once against the response schema; one origin for every link.
+    origin = request.build_absolute_uri("/").removesuffix("/")
     results = [
-        SearchHitOut(
-            program=hit.program_slug,
-            session_number=hit.session_number,
-            session_title=hit.session_title,
-            session_date=hit.session_date,
-            language=hit.language,
-            snippet=hit.snippet,
-            url=request.build_absolute_uri(
-                queries.digest_path(hit.program_slug, hit.session_number, hit.language)
-            ),
-            api_url=request.build_absolute_uri(
-                _api_path(hit.program_slug, hit.session_number, hit.language)
-            ),
-        )
+        {
+            "program": hit.program_slug,
+            "session_number": hit.session_number,
+            "session_title": hit.session_title,
+            "session_date": hit.session_date,
+            "language": hit.language,
+            "snippet": hit.snippet,
+            "url": origin + queries.digest_path(hit.program_slug, hit.session_number, hit.language),
+            "api_url": origin + _api_path(hit.program_slug, hit.session_number, hit.language),
+        }
         for hit in found.hits
     ]
-    return SearchOut(query=params.q, page=params.page, has_more=found.has_more, results=results)
+    return {"query": params.q, "page": params.page, "has_more": found.has_more, "results": results}

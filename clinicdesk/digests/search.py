@@ -31,7 +31,6 @@ from django.utils.safestring import SafeString, mark_safe
 from clinicdesk.digests import documents as d
 from clinicdesk.digests.markup import blocks_plain_text, parse_blocks, parse_inline, plain_text
 from clinicdesk.digests.queries import search_config
-from clinicdesk.scheduling.models import ClinicSession, Program
 
 MARK_START = "\ue000"
 MARK_END = "\ue001"
@@ -304,10 +303,6 @@ def run_search(query: SearchQuery) -> SearchPage:
 
 def _hit(row: tuple[Any, ...], terms: Terms) -> Hit:
     digest_id, body, language, session_date, slug, name, pattern, number, title, score = row
-    # The session's own rule for its name, on an unsaved copy of what the row holds.
-    session = ClinicSession(
-        number=number, title=title, program=Program(name=name, session_title_pattern=pattern)
-    )
     if isinstance(session_date, str):  # SQLite returns dates as text to a raw cursor
         session_date = dt.date.fromisoformat(session_date)
     return Hit(
@@ -318,7 +313,8 @@ def _hit(row: tuple[Any, ...], terms: Terms) -> Hit:
         program_slug=slug,
         program_name=name,
         session_number=int(number),
-        session_title=session.display_title,
+        # ``ClinicSession.display_title`` on the row's columns (no model built per hit).
+        session_title=title or pattern.format(program=name, number=f"{number:03d}"),
         session_date=session_date,
     )
 
