@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from django import template
@@ -68,7 +69,14 @@ def language_label(code: str) -> str:
 @register.simple_tag(takes_context=True)
 def page_in_language(context: template.Context, code: str) -> str:
     request = context["request"]
-    return translate_url(request.get_full_path(), code)
+    return _translated_path(request.get_full_path(), code, get_language() or "")
+
+
+@functools.lru_cache(maxsize=2048)
+def _translated_path(path: str, code: str, current: str) -> str:
+    """``translate_url`` (a resolve and a reverse), once per page, language and the language
+    it is read in: every page links to itself in each interface language."""
+    return translate_url(path, code)
 
 
 @register.filter
@@ -78,6 +86,7 @@ def minutes_text(minutes: int) -> str:
 
 
 @register.simple_tag
+@functools.cache
 def zone_choices() -> list[tuple[str, list[str]]]:
     from clinicdesk.lib.tz import available_zones
 
