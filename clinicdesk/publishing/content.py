@@ -1,6 +1,7 @@
 """What a wiki page holds, built from the record: loads through the scheduling and digests
 queries, then hands plain data to the pure builders (``programpage``, the digests' wikitext
-renderer) and returns the marked parts to publish.
+renderer) and returns the marked parts to publish. Pages of other apps come from their
+registered source (``sources.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from clinicdesk.digests import queries as digest_queries
 from clinicdesk.digests.documents import DigestData
 from clinicdesk.digests.models import Digest
 from clinicdesk.digests.renderers.wikitext import page_title, render_wikitext
-from clinicdesk.publishing import programpage
+from clinicdesk.publishing import programpage, sources
 from clinicdesk.publishing.markers import Part
 from clinicdesk.publishing.models import WikiPage, WikiTarget
 from clinicdesk.scheduling import queries as scheduling_queries
@@ -83,6 +84,22 @@ def source_stamp(target: WikiTarget) -> str:
     latest = Person.objects.aggregate(latest=Max("updated_at"))["latest"]
     people = int(latest.timestamp()) if latest else 0
     return f"{version}.{people}.{int(target.updated_at.timestamp() * 1000)}"
+
+
+def page_stamp(target: WikiTarget, page: WikiPage, known: dict[str, str] | None = None) -> str:
+    """The stamp ``page`` is compared against: :func:`source_stamp` for the program and digest
+    pages, its source's own stamp (with the target's settings) for another app's page.
+    ``known`` keeps the stamps already computed for this target, by kind."""
+    known = {} if known is None else known
+    group = page.source_kind if page.kind == WikiPage.Kind.SOURCE else ""
+    if group not in known:
+        if group:
+            source = sources.get(group)
+            own = source.stamp(target) if source is not None else "gone"
+            known[group] = f"{own}.{int(target.updated_at.timestamp() * 1000)}"[:100]
+        else:
+            known[group] = source_stamp(target)
+    return known[group]
 
 
 # --- The program page ---------------------------------------------------------------------------
@@ -180,9 +197,42 @@ class PageContent:
     withdrawn: bool = False
 
 
+def source_pages(target: WikiTarget, kind: str) -> dict[str, sources.PageSpec]:
+    """The pages the source ``kind`` says ``target`` should hold, by key (none when the
+    source is gone)."""
+    source = sources.get(kind)
+    if source is None:
+        return {}
+    return {spec.key: spec for spec in source.pages(target)}
+
+
+def _source_contents(target: WikiTarget, pages: list[WikiPage]) -> dict[int, PageContent]:
+    """What each of ``pages`` (all of one target, of source kinds) should hold: one
+    ``pages()`` and one ``page_parts()`` call per source kind."""
+    found: dict[int, PageContent] = {}
+    by_kind: dict[str, list[WikiPage]] = defaultdict(list)
+    for page in pages:
+        by_kind[page.source_kind].append(page)
+    for kind, kind_pages in by_kind.items():
+        source = sources.get(kind)
+        specs = source_pages(target, kind)
+        listed = [page.source_key for page in kind_pages if page.source_key in specs]
+        parts = source.page_parts(target, listed) if source is not None and listed else {}
+        for page in kind_pages:
+            page_parts = parts.get(page.source_key)
+            if page_parts is None:
+                found[page.pk] = PageContent(title=page.title, parts=(), withdrawn=True)
+            else:
+                title = page_title(specs[page.source_key].title)
+                found[page.pk] = PageContent(title=title, parts=tuple(page_parts))
+    return found
+
+
 def page_content(page: WikiPage, *, now: dt.datetime | None = None) -> PageContent:
     """What ``page`` should hold now."""
     target = page.target
+    if page.kind == WikiPage.Kind.SOURCE:
+        return _source_contents(target, [page])[page.pk]
     if page.kind == WikiPage.Kind.PROGRAM:
         if not target.program_page_title:
             return PageContent(title=page.title, parts=(), withdrawn=True)
@@ -223,8 +273,10 @@ def page_contents(
         for digest, doc in zip(digests, documents, strict=True)
     }
     by_id = {digest.pk: digest for digest in digests}
-    found: dict[int, PageContent] = {}
+    found = _source_contents(target, [page for page in pages if page.kind == WikiPage.Kind.SOURCE])
     for page in pages:
+        if page.kind == WikiPage.Kind.SOURCE:
+            continue
         if page.kind == WikiPage.Kind.PROGRAM:
             found[page.pk] = page_content(page, now=now)
         elif page.digest_id in texts and target.digest_title_pattern:

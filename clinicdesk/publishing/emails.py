@@ -27,6 +27,7 @@ from clinicdesk.digests.models import Digest
 from clinicdesk.digests.renderers import render_html, render_text
 from clinicdesk.lib.formats import describe_date
 from clinicdesk.lib.languages import language_name
+from clinicdesk.publishing import sources
 from clinicdesk.publishing.models import ListMessage, ListSender, MailingList, WikiPage
 from clinicdesk.publishing.wiki import split_api_url
 from clinicdesk.scheduling.models import ClinicSession, Program
@@ -40,6 +41,7 @@ class Email:
     text: str
     html: str
     headers: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[tuple[str, bytes, str], ...] = ()
 
 
 def send(email: Email) -> None:
@@ -48,6 +50,8 @@ def send(email: Email) -> None:
         email.subject, email.text, email.sender, [email.to], headers=email.headers
     )
     message.attach_alternative(email.html, "text/html")
+    for name, content, mimetype in email.attachments:
+        message.attach(name, content, mimetype)
     message.send()
 
 
@@ -206,6 +210,7 @@ def compose(message: ListMessage) -> Email:
     program = mailing_list.program
     language = mailing_list.language or settings.LANGUAGE_CODE
     headers: dict[str, str] = {}
+    attachments: tuple[tuple[str, bytes, str], ...] = ()
     sessions = sorted(
         message.sessions.select_related("program").prefetch_related("segments"),
         key=lambda s: (
@@ -214,7 +219,16 @@ def compose(message: ListMessage) -> Email:
             s.number,
         ),
     )
-    if message.kind == ListMessage.Kind.ANNOUNCEMENT:
+    if message.kind == ListMessage.Kind.SOURCE:
+        source = sources.get(message.source_kind)
+        if source is None:
+            raise LookupError(f"no publishing source of kind {message.source_kind!r}")
+        with translation.override(language):
+            made = source.compose(message)
+        subject, text, html = " ".join(made.subject.split()), made.text, made.html
+        headers.update(made.headers)
+        attachments = made.attachments
+    elif message.kind == ListMessage.Kind.ANNOUNCEMENT:
         subject, text, html = render_announcement(program, sessions, message.intro, language)
     elif message.kind == ListMessage.Kind.DIGEST:
         context = _digest_context(message, language)
@@ -237,4 +251,5 @@ def compose(message: ListMessage) -> Email:
         text=text,
         html=html,
         headers=headers,
+        attachments=attachments,
     )

@@ -103,11 +103,13 @@ class WikiTarget(models.Model):
 
 
 class WikiPage(models.Model):
-    """One page clinicdesk keeps on a wiki: the program page or one digest version."""
+    """One page clinicdesk keeps on a wiki: the program page, one digest version, or a page of
+    another app's source (``sources.py``: ``source_kind`` names it, ``source_key`` the page)."""
 
     class Kind(models.TextChoices):
         PROGRAM = "program", pgettext_lazy("wiki page kind", "program page")
         DIGEST = "digest", pgettext_lazy("wiki page kind", "digest")
+        SOURCE = "source", pgettext_lazy("wiki page kind", "from another app")
 
     class State(models.TextChoices):
         NEW = "new", pgettext_lazy("wiki page state", "not published yet")
@@ -125,6 +127,9 @@ class WikiPage(models.Model):
     digest = models.ForeignKey(
         Digest, on_delete=models.SET_NULL, null=True, blank=True, related_name="wiki_pages"
     )
+    # A page of another app's source: its registered kind and the source's key for the page.
+    source_kind = models.CharField(max_length=50, blank=True)
+    source_key = models.CharField(max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=255)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.NEW)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -164,6 +169,11 @@ class WikiPage(models.Model):
                 condition=Q(digest__isnull=False),
                 name="wiki_page_one_per_digest",
             ),
+            models.UniqueConstraint(
+                fields=["target", "source_kind", "source_key"],
+                condition=Q(kind="source"),
+                name="wiki_page_one_per_source_key",
+            ),
         ]
         indexes = [models.Index(fields=["state", "next_attempt_at"])]
         verbose_name = _("wiki page")
@@ -175,6 +185,15 @@ class WikiPage(models.Model):
     @property
     def is_busy(self) -> bool:
         return self.state in {self.State.PENDING, self.State.PUBLISHING, self.State.RETRYING}
+
+    @property
+    def kind_label(self) -> str:
+        """What kind of page this is, for organizers (a source's own label)."""
+        if self.kind == self.Kind.SOURCE:
+            from clinicdesk.publishing.sources import label_of
+
+            return label_of(self.source_kind)
+        return str(self.get_kind_display())
 
 
 class PublishAttempt(models.Model):
@@ -272,6 +291,7 @@ class ListMessage(models.Model):
         ANNOUNCEMENT = "announcement", pgettext_lazy("list e-mail kind", "announcement")
         DIGEST = "digest", pgettext_lazy("list e-mail kind", "digest published")
         REMINDER = "reminder", pgettext_lazy("list e-mail kind", "call starts soon")
+        SOURCE = "source", pgettext_lazy("list e-mail kind", "from another app")
 
     class Status(models.TextChoices):
         PENDING = "pending", pgettext_lazy("e-mail status", "waiting")
@@ -288,6 +308,9 @@ class ListMessage(models.Model):
     digest = models.ForeignKey(
         Digest, on_delete=models.SET_NULL, null=True, blank=True, related_name="list_messages"
     )
+    # An e-mail of another app's source (``sources.py``): its kind and the object's key.
+    source_kind = models.CharField(max_length=50, blank=True)
+    source_key = models.CharField(max_length=100, blank=True)
     intro = models.TextField(_("introduction"), blank=True)
     # Makes an e-mail that must go only once (a reminder, a digest notice) unique per list.
     key = models.CharField(max_length=100, blank=True)
@@ -320,6 +343,15 @@ class ListMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.mailing_list_id} ({self.status})"
+
+    @property
+    def kind_label(self) -> str:
+        """What kind of e-mail this is, for organizers (a source's own label)."""
+        if self.kind == self.Kind.SOURCE:
+            from clinicdesk.publishing.sources import label_of
+
+            return label_of(self.source_kind)
+        return str(self.get_kind_display())
 
 
 class PublishingChore(models.Model):

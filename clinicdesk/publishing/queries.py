@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -63,6 +64,35 @@ def list_messages(program: Program) -> QuerySet[ListMessage]:
     return (
         ListMessage.objects.filter(mailing_list__program=program)
         .select_related("mailing_list", "digest__session")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def source_pages(program: Program, kind: str, keys: Iterable[str]) -> list[WikiPage]:
+    """The pages of the source ``kind`` with those keys on the program's wikis (one query),
+    for the source app's own organizer pages to show where they stand."""
+    return list(
+        WikiPage.objects.filter(
+            target__program=program,
+            kind=WikiPage.Kind.SOURCE,
+            source_kind=kind,
+            source_key__in=list(keys),
+        )
+        .select_related("target")
+        .order_by("target__name", "title", "pk")
+    )
+
+
+def source_messages(program: Program, kind: str, keys: Iterable[str]) -> list[ListMessage]:
+    """The list e-mails of the source ``kind`` for those keys, newest first (one query)."""
+    return list(
+        ListMessage.objects.filter(
+            mailing_list__program=program,
+            kind=ListMessage.Kind.SOURCE,
+            source_kind=kind,
+            source_key__in=list(keys),
+        )
+        .select_related("mailing_list")
         .order_by("-created_at", "-pk")
     )
 

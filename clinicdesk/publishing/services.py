@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from clinicdesk.digests.models import Digest
 from clinicdesk.lib.languages import is_language
-from clinicdesk.publishing import content, markers
+from clinicdesk.publishing import content, markers, sources
 from clinicdesk.publishing import wiki as w
 from clinicdesk.publishing.models import (
     ListMessage,
@@ -207,14 +207,32 @@ def delete_wiki_target(*, target: WikiTarget) -> None:
 
 
 def sync_pages(*, target: WikiTarget) -> list[WikiPage]:
-    """Makes the rows of the pages the target holds: its program page (when it has a title)
-    and one per published digest version (when it has a digest title pattern). Rows of
-    digests no longer published stay, for the record; publishing them withdraws them.
+    """Makes the rows of the pages the target holds: its program page (when it has a title),
+    one per published digest version (when it has a digest title pattern) and one per page
+    each registered source lists. Rows of digests no longer published (or pages no longer
+    listed) stay, for the record; publishing them withdraws them.
 
     Side effects: none outside this app.
     """
-    pages = {(p.kind, p.digest_id): p for p in target.pages.all()}
+    existing = list(target.pages.all())
+    pages = {(p.kind, p.digest_id): p for p in existing}
     made = []
+    specs = {
+        source.kind: content.source_pages(target, source.kind) for source in sources.registered()
+    }
+    held = {(p.source_kind, p.source_key) for p in existing if p.kind == WikiPage.Kind.SOURCE}
+    for kind, kind_specs in specs.items():
+        made += [
+            WikiPage(
+                target=target,
+                kind=WikiPage.Kind.SOURCE,
+                source_kind=kind,
+                source_key=spec.key,
+                title=spec.title,
+            )
+            for spec in kind_specs.values()
+            if (kind, spec.key) not in held
+        ]
     if target.program_page_title and (WikiPage.Kind.PROGRAM, None) not in pages:
         made.append(
             WikiPage(target=target, kind=WikiPage.Kind.PROGRAM, title=target.program_page_title)
@@ -236,13 +254,18 @@ def sync_pages(*, target: WikiTarget) -> list[WikiPage]:
         WikiPage.objects.bulk_create(made, ignore_conflicts=True)
     # Titles follow the target's settings (a program page without a title is left alone).
     for page in target.pages.all():
-        title = _current_title(target, page)
+        title = _current_title(target, page, specs)
         if title and title != page.title:
             WikiPage.objects.filter(pk=page.pk).update(title=title)
     return list(target.pages.all())
 
 
-def _current_title(target: WikiTarget, page: WikiPage) -> str:
+def _current_title(
+    target: WikiTarget, page: WikiPage, specs: Mapping[str, Mapping[str, sources.PageSpec]]
+) -> str:
+    if page.kind == WikiPage.Kind.SOURCE:
+        spec = specs.get(page.source_kind, {}).get(page.source_key)
+        return spec.title if spec is not None else ""
     if page.kind == WikiPage.Kind.PROGRAM:
         return target.program_page_title
     if page.digest is not None and target.digest_title_pattern:
@@ -298,6 +321,40 @@ def request_publishing(
         if pages is None:
             pages = sync_pages(target=target)
         count = _queue(pages, now, by_organizer=True)
+        transaction.on_commit(schedule_sweep)
+    return count
+
+
+def publish_source_pages(
+    *,
+    program: Program,
+    kind: str,
+    keys: Iterable[str] | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Queues the pages of the source ``kind`` (all it lists, or those of ``keys``) on every
+    active wiki of the program, for publishing now: an organizer's decision, e.g. "publish
+    the results". Returns how many were queued; 0 when the program has no active wiki or the
+    source lists no such page yet. From then on the sweep republishes them when the source's
+    stamp moves (on wikis that republish on change).
+
+    Side effects: the page rows; publishing tasks, once committed; the sweep is scheduled.
+    """
+    if sources.get(kind) is None:
+        raise ValueError(f"no publishing source of kind {kind!r} is registered")
+    wanted = None if keys is None else set(keys)
+    now = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        for target in WikiTarget.objects.filter(program=program, is_active=True):
+            pages = [
+                page
+                for page in sync_pages(target=target)
+                if page.kind == WikiPage.Kind.SOURCE
+                and page.source_kind == kind
+                and (wanted is None or page.source_key in wanted)
+            ]
+            count += _queue(pages, now, by_organizer=True)
         transaction.on_commit(schedule_sweep)
     return count
 
@@ -439,12 +496,13 @@ def publish_page(*, page_id: int, now: dt.datetime | None = None) -> Outcome:
         pk=page_id
     )
     target = page.target
-    stamp = content.source_stamp(target)
+    stamp = content.page_stamp(target, page)
     wanted = content.page_content(page, now=now)
     if wanted.withdrawn:
         message = _(
-            "clinicdesk no longer publishes this page (its digest was unpublished, or the "
-            "wiki's settings leave it out); the page on the wiki was left as it was."
+            "clinicdesk no longer publishes this page (its digest or its content was "
+            "unpublished, or the wiki's settings leave it out); the page on the wiki was left "
+            "as it was."
         )
         _log(page, now, PublishAttempt.Outcome.WITHDRAWN, message=message)
         _finish(page, WikiPage.State.WITHDRAWN, message=message, stamp=stamp)
@@ -646,7 +704,11 @@ def _failed(
 def _follow_changes_made_meanwhile(page: WikiPage, stamp: str) -> None:
     """The record changed while the page was being published: publish it again."""
     target = WikiTarget.objects.get(pk=page.target_id)
-    if target.republish_on_change and target.is_active and content.source_stamp(target) != stamp:
+    if (
+        target.republish_on_change
+        and target.is_active
+        and content.page_stamp(target, page) != stamp
+    ):
         with transaction.atomic():
             _queue([WikiPage.objects.get(pk=page.pk)], timezone.now(), by_organizer=False)
 
@@ -760,23 +822,24 @@ def queue_changed_pages(*, now: dt.datetime | None = None) -> int:
     for target in targets:
         if not _has_published(target):
             continue
-        stamp = content.source_stamp(target)
+        known: dict[str, str] = {}
         with transaction.atomic():
             pages = sync_pages(target=target)
+            stamps = {page.pk: content.page_stamp(target, page, known) for page in pages}
             stale = [
                 page
                 for page in pages
-                if page.source_stamp != stamp
+                if page.source_stamp != stamps[page.pk]
                 and page.state
                 in {WikiPage.State.NEW, WikiPage.State.PUBLISHED, WikiPage.State.WITHDRAWN}
             ]
-            changed = _changed_pages(target, stale, stamp, now)
+            changed = _changed_pages(target, stale, stamps, now)
             count += _queue(changed, now, by_organizer=False)
     return count
 
 
 def _changed_pages(
-    target: WikiTarget, stale: list[WikiPage], stamp: str, now: dt.datetime
+    target: WikiTarget, stale: list[WikiPage], stamps: Mapping[int, str], now: dt.datetime
 ) -> list[WikiPage]:
     """The stale pages whose content really changed. A published page that would get exactly
     what clinicdesk last wrote is only marked current: the wiki is not asked, and the publish
@@ -795,8 +858,11 @@ def _changed_pages(
             == {part.name: markers.fingerprint(part.text) for part in page_wanted.parts}
         )
         (current if same else changed).append(page)
-    if current:
-        WikiPage.objects.filter(pk__in=[page.pk for page in current]).update(source_stamp=stamp)
+    by_stamp: dict[str, list[int]] = {}
+    for page in current:
+        by_stamp.setdefault(stamps[page.pk], []).append(page.pk)
+    for stamp, ids in by_stamp.items():  # one update per source kind
+        WikiPage.objects.filter(pk__in=ids).update(source_stamp=stamp)
     return changed
 
 
@@ -1006,6 +1072,8 @@ def _queue_message(
     digest: Digest | None = None,
     intro: str = "",
     key: str = "",
+    source_kind: str = "",
+    source_key: str = "",
     user: User | None = None,
     now: dt.datetime,
 ) -> ListMessage | None:
@@ -1019,6 +1087,8 @@ def _queue_message(
                 digest=digest,
                 intro=intro,
                 key=key,
+                source_kind=source_kind,
+                source_key=source_key,
                 next_attempt_at=now,
                 created_by=user if user is not None and user.is_authenticated else None,
             )
@@ -1077,6 +1147,49 @@ def announce_sessions(
                     sessions, key=lambda s: (s.starts_at is None, s.starts_at, s.number)
                 ),
                 intro=intro,
+                user=user,
+                now=now,
+            )
+            if message is not None:
+                made.append(message)
+    return made
+
+
+def queue_source_email(
+    *,
+    program: Program,
+    kind: str,
+    key: str,
+    lists: Sequence[MailingList] | None = None,
+    once: bool = True,
+    user: User | None = None,
+    now: dt.datetime | None = None,
+) -> list[ListMessage]:
+    """Queues the e-mail the source ``kind`` composes for ``key`` to the program's lists
+    (``lists``, else every active one), composed at delivery in each list's language. With
+    ``once`` (the default) a list gets it once, whatever the number of calls: a call for a
+    list that had it returns nothing for that list.
+
+    Side effects: e-mails in the outbox, delivered by the task queue once committed.
+    """
+    if sources.get(kind) is None:
+        raise ValueError(f"no publishing source of kind {kind!r} is registered")
+    if not key or len(key) > sources.KEY_MAX_LENGTH:
+        raise ValueError(f"a source key is 1-{sources.KEY_MAX_LENGTH} characters")
+    if lists is None:
+        lists = list(MailingList.objects.filter(program=program, is_active=True))
+    elif any(m.program_id != program.pk or not m.is_active for m in lists):
+        raise ValidationError({"lists": _("Choose active lists of this program.")})
+    now = now or timezone.now()
+    made = []
+    with transaction.atomic():
+        for mailing_list in lists:
+            message = _queue_message(
+                mailing_list,
+                ListMessage.Kind.SOURCE,
+                source_kind=kind,
+                source_key=key,
+                key=f"{kind}:{key}"[:100] if once else "",
                 user=user,
                 now=now,
             )
@@ -1158,6 +1271,9 @@ def queue_list_reminders(*, now: dt.datetime | None = None) -> int:
 def _still_wanted(message: ListMessage, now: dt.datetime) -> bool:
     if not message.mailing_list.is_active:
         return False
+    if message.kind == ListMessage.Kind.SOURCE:
+        source = sources.get(message.source_kind)
+        return source is not None and source.still_wanted(message, now)
     sessions = list(message.sessions.all())
     if message.kind == ListMessage.Kind.REMINDER:
         return bool(sessions) and all(
