@@ -389,37 +389,85 @@ def _first_match(
     return None if lowered.isascii() else pattern.search(lowered)
 
 
+# A long text is lowered a piece at a time, up to its first match only; pieces overlap by
+# more than any match is long (a query has at most 300 characters).
+_PIECE = 2048
+_OVERLAP = 640
+
+
+class _Unfoldable(Exception):
+    """Lowering moved characters (a few letters such as "İ" lower to two)."""
+
+
+def _lowered(body: str, begin: int, end: int) -> str:
+    piece = body[begin:end]
+    lowered = piece.lower()
+    if len(lowered) != len(piece):
+        raise _Unfoldable
+    return lowered
+
+
+def _first_span(
+    body: str, pattern: re.Pattern[str], literals: tuple[str, ...]
+) -> tuple[int, int] | None:
+    """Where the first match is in ``body``, lowering it a piece at a time. Each piece keeps
+    the character before it, so that a match never starts inside a word."""
+    for start in range(0, len(body), _PIECE):
+        before = 1 if start else 0
+        lowered = _lowered(body, start - before, start + _PIECE + _OVERLAP)
+        match = _first_match(lowered, pattern, literals)
+        # A match from the character kept before belongs to the previous piece; one that
+        # starts in the overlap is the next piece's.
+        if match is not None and before <= match.start() < _PIECE + before:
+            offset = start - before
+            return offset + match.start(), offset + match.end()
+    return None
+
+
 def snippet(body: str, terms: Terms, *, words: int = SNIPPET_WORDS) -> str:
     """About ``words`` words of ``body`` around its first match, each match between
     :data:`MARK_START` and :data:`MARK_END`; "…" where the text was cut."""
     pattern = _pattern(terms)
     # Matched in lower case without IGNORECASE, several times faster, when lowering keeps
     # every character where it was (it does but for a few letters such as "İ").
-    lowered = body.lower()
-    if len(lowered) != len(body):
-        lowered = body
-        if pattern is not None:
+    first: tuple[int, int] | None = None
+    folded = True
+    if pattern is not None:
+        try:
+            first = _first_span(body, pattern, _literals(terms))
+        except _Unfoldable:
+            folded = False
             pattern = re.compile(pattern.pattern, re.IGNORECASE)
-    first = _first_match(lowered, pattern, _literals(terms)) if pattern is not None else None
+            found = _first_match(body, pattern, _literals(terms))
+            first = None if found is None else (found.start(), found.end())
     # A window of characters around the first match, then cut at spaces.
     width = words * 7
-    begin = 0 if first is None else max(0, first.start() - width // 3)
+    begin = 0 if first is None else max(0, first[0] - width // 3)
     stop = min(len(body), begin + width)
     if begin > 0:
-        space = _SPACE.search(body, begin, first.start() if first else stop)
+        space = _SPACE.search(body, begin, first[0] if first else stop)
         if space is not None:
             begin = space.end()
     if stop < len(body):
         cut = max(body.rfind(" ", begin, stop), body.rfind("\n", begin, stop))
-        if cut > (first.end() if first else begin):
+        if cut > (first[1] if first else begin):
             stop = cut
     marked: list[str] = ["…" if begin > 0 else ""]
     position = begin
     if pattern is not None:
-        for match in pattern.finditer(lowered, begin, stop):
-            marked += [body[position : match.start()], MARK_START]
-            marked += [body[match.start() : match.end()], MARK_END]
-            position = match.end()
+        # The window alone is lowered, with the character before it for word boundaries.
+        offset = max(0, begin - 1)
+        window = body[offset:stop]
+        if folded:
+            try:
+                window = _lowered(body, offset, stop)
+            except _Unfoldable:
+                pattern = re.compile(pattern.pattern, re.IGNORECASE)
+        for match in pattern.finditer(window, begin - offset):
+            match_start, match_end = offset + match.start(), offset + match.end()
+            marked += [body[position:match_start], MARK_START]
+            marked += [body[match_start:match_end], MARK_END]
+            position = match_end
     marked += [body[position:stop], "…" if stop < len(body) else ""]
     return " ".join("".join(marked).split())
 

@@ -206,6 +206,36 @@ def test_search_snippet_marks_phrases_and_stems():
     )
 
 
+@pytest.mark.parametrize("shift", [-8, -3, -1, 0, 1, 3])
+def test_search_snippet_finds_a_match_far_into_a_long_text_at_any_piece_boundary(shift):
+    # Long texts are lowered a piece (2,048 characters) at a time: a match that starts
+    # near a boundary, or runs across it, is found and marked whole.
+    filler = "x" * (2 * 2048 + shift - 1)
+    body = filler + " Podcasts for Everyone. And podcasts again."
+    text = snippet(body, parse_query('"podcasts for everyone"'))
+    assert f"{MARK_START}Podcasts for Everyone{MARK_END}" in text
+    assert text.startswith("…")
+    assert text.endswith("again.")
+
+
+def test_search_snippet_never_marks_a_word_that_starts_before_a_piece_boundary():
+    # "xpodcasts" is no match, even where the boundary falls just before "podcasts".
+    body = "a " + "x" * (2048 - 2) + "podcasts then" + " more" * 100 + " real podcasts"
+    text = snippet(body, parse_query("podcasts"))
+    assert text.count(MARK_START) == 1
+    assert text.endswith(f"more real {MARK_START}podcasts{MARK_END}")
+
+
+def test_search_snippet_with_a_letter_that_lowers_to_two():
+    # "İ" lowers to two characters: matching falls back to IGNORECASE on the text as it is.
+    assert snippet("İstanbul hosted online Events.", parse_query("events")) == (
+        f"İstanbul hosted online {MARK_START}Events{MARK_END}."
+    )
+    body = "Events " + "y " * 1500 + "İzmir and more events."
+    text = snippet(body, parse_query("events"))
+    assert text.startswith(f"{MARK_START}Events{MARK_END} y y")
+
+
 def test_search_snippet_without_a_match_starts_the_text():
     assert snippet("A short digest about tools.", parse_query("podcast")) == (
         "A short digest about tools."
