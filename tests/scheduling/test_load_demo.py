@@ -55,9 +55,10 @@ def test_load_demo_twice_gives_the_same_counts():
     call_command("load_demo", verbosity=0)
 
     assert counts() == first
-    # The clinics (14 sessions, #010's segment, two rotation slots) and the consultations
-    # demo's own program with its four events.
-    assert first == (2, 18, 1, 2)
+    # The clinics (14 sessions, #010's segment, two rotation slots), the consultations
+    # demo's own program with its four events, and the newsletter demo's Let's Connect with
+    # its 11 learning clinics (7 segments: the presenters of slides).
+    assert first == (3, 29, 8, 2)
 
 
 @pytest.mark.django_db
