@@ -1,6 +1,7 @@
 """Shared fixtures: real objects made through the services, the three personas, and the real
 parts every test folder may use (``tests/support/``): ``smtp_server`` and ``mailbox`` (an SMTP
-server on loopback), ``mediawiki``, ``wiki`` and ``wiki_bot_login`` (one MediaWiki per run)."""
+server on loopback), ``mediawiki``, ``wiki``, ``wiki_bot_login`` and ``make_target`` (one
+MediaWiki per run, and a wiki target on it)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from django.utils import translation
 from clinicdesk.scheduling import services
 from clinicdesk.scheduling.models import ClinicSession, Person, Program
 from tests.support.mail import mailbox, smtp_server
-from tests.support.wiki import mediawiki, wiki, wiki_bot_login
+from tests.support.wiki import make_target, mediawiki, wiki, wiki_bot_login
 
 # Fixtures defined in tests/support/, offered to every folder from here.
-__all__ = ["mailbox", "mediawiki", "smtp_server", "wiki", "wiki_bot_login"]
+__all__ = ["mailbox", "make_target", "mediawiki", "smtp_server", "wiki", "wiki_bot_login"]
 
 
 @pytest.fixture(autouse=True)

@@ -2,22 +2,20 @@
 
 Each is three templates under ``templates/publishing/emails/`` (``<kind>-subject.txt``,
 ``<kind>-body.txt``, ``<kind>-body.html``), rendered in the list's language from the record as
-it is at delivery. Plain text comes first; the HTML is its alternative. Every one leaves
-through :func:`send`.
+it is at delivery, into the outbox's :class:`~clinicdesk.outbox.emails.Email` (plain text
+first, the HTML as its alternative), which leaves through the outbox (``services.LIST_OUTBOX``).
+E-mails of other apps' sources are composed by their source (``sources.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from email.utils import formataddr
 from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -27,32 +25,12 @@ from clinicdesk.digests.models import Digest
 from clinicdesk.digests.renderers import render_html, render_text
 from clinicdesk.lib.formats import describe_date
 from clinicdesk.lib.languages import language_name
+from clinicdesk.outbox import emails as outbox_emails
+from clinicdesk.outbox.emails import Attachment, Email
 from clinicdesk.publishing import sources
 from clinicdesk.publishing.models import ListMessage, ListSender, MailingList, WikiPage
 from clinicdesk.publishing.wiki import split_api_url
 from clinicdesk.scheduling.models import ClinicSession, Program
-
-
-@dataclass(frozen=True, slots=True)
-class Email:
-    to: str
-    sender: str
-    subject: str
-    text: str
-    html: str
-    headers: dict[str, str] = field(default_factory=dict)
-    attachments: tuple[tuple[str, bytes, str], ...] = ()
-
-
-def send(email: Email) -> None:
-    """The one way an e-mail to a list leaves clinicdesk. Raises what the backend raises."""
-    message = EmailMultiAlternatives(
-        email.subject, email.text, email.sender, [email.to], headers=email.headers
-    )
-    message.attach_alternative(email.html, "text/html")
-    for name, content, mimetype in email.attachments:
-        message.attach(name, content, mimetype)
-    message.send()
 
 
 def _absolute(path: str) -> str:
@@ -130,13 +108,7 @@ def _program_context(program: Program) -> dict[str, Any]:
 
 def render(kind: str, context: dict[str, Any], language: str) -> tuple[str, str, str]:
     """Subject, text body and HTML body of a list e-mail, in ``language``."""
-    base = f"publishing/emails/{kind}"
-    with translation.override(language):
-        subject = render_to_string(f"{base}-subject.txt", context)
-        text = render_to_string(f"{base}-body.txt", context)
-        html = render_to_string(f"{base}-body.html", context)
-    # One line, whatever the template or the data held: a subject is a header.
-    return " ".join(subject.split()), text, html
+    return outbox_emails.render(f"publishing/emails/{kind}", context, language)
 
 
 def announcement_context(
@@ -210,7 +182,7 @@ def compose(message: ListMessage) -> Email:
     program = mailing_list.program
     language = mailing_list.language or settings.LANGUAGE_CODE
     headers: dict[str, str] = {}
-    attachments: tuple[tuple[str, bytes, str], ...] = ()
+    attachments: tuple[Attachment, ...] = ()
     sessions = sorted(
         message.sessions.select_related("program").prefetch_related("segments"),
         key=lambda s: (
@@ -245,7 +217,7 @@ def compose(message: ListMessage) -> Email:
         subject, text, html = render(message.kind, context, language)
         headers["Auto-Submitted"] = "auto-generated"
     return Email(
-        to=mailing_list.address,
+        to=(mailing_list.address,),
         sender=sender_of(program),
         subject=subject,
         text=text,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from clinicdesk.digests.models import Digest
+from clinicdesk.outbox.models import OutboxMessage
 from clinicdesk.scheduling.models import ClinicSession, Program
 
 
@@ -279,12 +280,10 @@ class MailingList(models.Model):
         return f"{self.name} <{self.address}>"
 
 
-class ListMessage(models.Model):
-    """One e-mail to a mailing list, from the moment it is decided until it is delivered.
-
-    The row is written in the transaction that decides the e-mail, so it is never lost; the
-    task queue delivers it, and a failed delivery stays here, visible, with its attempts. The
-    message itself is composed from the record at delivery.
+class ListMessage(OutboxMessage):
+    """One e-mail to a mailing list, from the moment it is decided until it is delivered (the
+    outbox's state machine: ``clinicdesk.outbox``). The message itself is composed from the
+    record at delivery.
     """
 
     class Kind(models.TextChoices):
@@ -292,14 +291,6 @@ class ListMessage(models.Model):
         DIGEST = "digest", pgettext_lazy("list e-mail kind", "digest published")
         REMINDER = "reminder", pgettext_lazy("list e-mail kind", "call starts soon")
         SOURCE = "source", pgettext_lazy("list e-mail kind", "from another app")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", pgettext_lazy("e-mail status", "waiting")
-        SENDING = "sending", pgettext_lazy("e-mail status", "sending")
-        RETRYING = "retrying", pgettext_lazy("e-mail status", "will try again")
-        SENT = "sent", pgettext_lazy("e-mail status", "sent")
-        FAILED = "failed", pgettext_lazy("e-mail status", "failed")
-        SKIPPED = "skipped", pgettext_lazy("e-mail status", "no longer needed")
 
     mailing_list = models.ForeignKey(MailingList, on_delete=models.CASCADE, related_name="messages")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -315,20 +306,11 @@ class ListMessage(models.Model):
     # Makes an e-mail that must go only once (a reminder, a digest notice) unique per list.
     key = models.CharField(max_length=100, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
-    class Meta:
+    class Meta(OutboxMessage.Meta):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -337,7 +319,6 @@ class ListMessage(models.Model):
                 name="list_message_once_per_key",
             )
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
         verbose_name = _("e-mail to a list")
         verbose_name_plural = _("e-mails to lists")
 

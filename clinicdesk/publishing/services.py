@@ -14,7 +14,6 @@ import datetime as dt
 import logging
 import os
 import re
-import smtplib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -30,7 +29,10 @@ from django.utils.translation import gettext as _
 
 from clinicdesk.digests.models import Digest
 from clinicdesk.lib.languages import is_language
+from clinicdesk.outbox.delivery import Delivery, Outbox, retry_delay
+from clinicdesk.outbox.emails import Email
 from clinicdesk.publishing import content, markers, sources
+from clinicdesk.publishing import tasks as publishing_tasks
 from clinicdesk.publishing import wiki as w
 from clinicdesk.publishing.models import (
     ListMessage,
@@ -41,7 +43,6 @@ from clinicdesk.publishing.models import (
     WikiPage,
     WikiTarget,
 )
-from clinicdesk.publishing.retry import retry_delay
 from clinicdesk.scheduling.models import ClinicSession, Program
 
 logger = logging.getLogger(__name__)
@@ -1057,13 +1058,6 @@ def set_list_sender(*, program: Program, name: str, address: str) -> ListSender:
 # --- E-mails to lists (an outbox) ---------------------------------------------------------------
 
 
-def _enqueue_delivery(message_id: int, run_after: dt.datetime | None = None) -> None:
-    from clinicdesk.publishing.tasks import deliver_list_message
-
-    task = deliver_list_message.using(run_after=run_after) if run_after else deliver_list_message
-    task.enqueue(message_id)
-
-
 def _queue_message(
     mailing_list: MailingList,
     kind: str,
@@ -1096,7 +1090,7 @@ def _queue_message(
         return None
     if sessions:
         message.sessions.set(sessions)
-    transaction.on_commit(partial(_enqueue_delivery, message.pk))
+    LIST_OUTBOX.queue(message.pk)
     return message
 
 
@@ -1284,159 +1278,43 @@ def _still_wanted(message: ListMessage, now: dt.datetime) -> bool:
     return any(not s.is_cancelled for s in sessions)
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    message_id: int
-    status: str
-    error: str = ""
-    retry_at: dt.datetime | None = None
+def _compose(message: ListMessage) -> Email:
+    from clinicdesk.publishing import emails  # renders templates: an interface, kept apart
+
+    return emails.compose(message)
 
 
-def _permanent(error: Exception) -> bool:
-    """A refusal that sending again will not change: a 5xx answer of the SMTP server."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _reason in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
-        return error.smtp_code >= 500
-    return False
+def _subject(message: ListMessage, email: Email) -> dict[str, str]:
+    return {"subject": email.subject[:300]}
 
 
-def _smtp_text(raw: bytes | str) -> str:
-    return raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
-
-
-def _describe_smtp_error(error: Exception, address: str) -> str:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        code, reason = next(iter(error.recipients.values()), (0, b""))
-        text = _smtp_text(reason)
-        return _("The mail server refused the list address %(address)s: %(code)s %(reason)s") % {
-            "address": address,
-            "code": code,
-            "reason": text,
-        }
-    if isinstance(error, smtplib.SMTPSenderRefused):
-        text = _smtp_text(error.smtp_error)
-        return _("The mail server refused the sender address: %(code)s %(reason)s") % {
-            "code": error.smtp_code,
-            "reason": text,
-        }
-    if isinstance(error, smtplib.SMTPResponseException):
-        text = _smtp_text(error.smtp_error)
-        return _("The mail server answered %(code)s %(reason)s") % {
-            "code": error.smtp_code,
-            "reason": text,
-        }
-    return _("The mail server could not be reached: %(error)s") % {
-        "error": f"{type(error).__name__}: {error}"
-    }
+LIST_OUTBOX: Outbox[ListMessage] = Outbox(
+    model=ListMessage,
+    compose=_compose,
+    task=publishing_tasks.deliver_list_message,
+    still_wanted=_still_wanted,
+    select_related=("mailing_list__program__list_sender", "digest__session__program"),
+    recorded=_subject,
+)
 
 
 def deliver_list_message(*, message_id: int, now: dt.datetime | None = None) -> Delivery:
-    """Sends one e-mail to a list.
-
-    Claims the row first (only a waiting e-mail can be claimed, so a duplicate task does
-    nothing). A refusal of the SMTP server that cannot change (5xx, e.g. an unknown list
-    address) fails at once with its reason; anything else waits ``retry_delay`` and is tried
-    again, until ``EMAIL_MAX_ATTEMPTS``; a failed e-mail stays in the outbox for organizers.
+    """Sends one e-mail to a list (``outbox.Outbox.deliver``: claimed once, skipped when no
+    longer wanted; a 5xx refusal of the SMTP server, e.g. an unknown list address, fails at
+    once with its reason; anything else is retried with backoff until ``EMAIL_MAX_ATTEMPTS``;
+    a failed e-mail stays in the outbox for organizers).
 
     Side effects: an e-mail; a task queued for the next attempt on failure.
     """
-    from clinicdesk.publishing import emails  # renders templates: an interface, kept apart
-
-    now = now or timezone.now()
-    claimable = [ListMessage.Status.PENDING, ListMessage.Status.RETRYING]
-    claimed = ListMessage.objects.filter(pk=message_id, status__in=claimable).update(
-        status=ListMessage.Status.SENDING, claimed_at=now
-    )
-    if not claimed:
-        current = ListMessage.objects.filter(pk=message_id).values_list("status", flat=True)
-        return Delivery(message_id, current.first() or "deleted")
-    message = ListMessage.objects.select_related(
-        "mailing_list__program__list_sender", "digest__session__program"
-    ).get(pk=message_id)
-    if not _still_wanted(message, now):
-        ListMessage.objects.filter(pk=message_id).update(status=ListMessage.Status.SKIPPED)
-        return Delivery(message_id, ListMessage.Status.SKIPPED)
-    email = emails.compose(message)
-    try:
-        emails.send(email)
-    except Exception as error:  # any failure: the e-mail must stay in the outbox
-        return _message_failed(message, error, now, subject=email.subject)
-    ListMessage.objects.filter(pk=message_id).update(
-        status=ListMessage.Status.SENT,
-        attempts=message.attempts + 1,
-        sent_at=now,
-        last_error="",
-        subject=email.subject[:300],
-        next_attempt_at=None,
-    )
-    return Delivery(message_id, ListMessage.Status.SENT)
-
-
-def _message_failed(
-    message: ListMessage, error: Exception, now: dt.datetime, *, subject: str
-) -> Delivery:
-    attempts = message.attempts + 1
-    text = _describe_smtp_error(error, message.mailing_list.address)[:1000]
-    logger.warning("list e-mail %s failed (attempt %d): %s", message.pk, attempts, text)
-    max_attempts = getattr(settings, "EMAIL_MAX_ATTEMPTS", 12)
-    if _permanent(error) or attempts >= max_attempts:
-        ListMessage.objects.filter(pk=message.pk).update(
-            status=ListMessage.Status.FAILED,
-            attempts=attempts,
-            last_error=text,
-            next_attempt_at=None,
-            subject=subject[:300],
-        )
-        return Delivery(message.pk, ListMessage.Status.FAILED, text)
-    retry_at = now + retry_delay(
-        attempts,
-        base_seconds=getattr(settings, "EMAIL_RETRY_BASE_SECONDS", 60),
-        cap_seconds=getattr(settings, "EMAIL_RETRY_MAX_SECONDS", 6 * 3600),
-    )
-    with transaction.atomic():
-        ListMessage.objects.filter(pk=message.pk).update(
-            status=ListMessage.Status.RETRYING,
-            attempts=attempts,
-            last_error=text,
-            next_attempt_at=retry_at,
-            subject=subject[:300],
-        )
-        transaction.on_commit(partial(_enqueue_delivery, message.pk, retry_at))
-    return Delivery(message.pk, ListMessage.Status.RETRYING, text, retry_at)
+    return LIST_OUTBOX.deliver(message_id, now=now)
 
 
 def retry_list_message(*, message: ListMessage, now: dt.datetime | None = None) -> ListMessage:
     """Sends a failed e-mail again now, with a fresh count of attempts (an organizer's
     decision, after fixing what made it fail). Side effect: a delivery task."""
-    with transaction.atomic():
-        updated = ListMessage.objects.filter(
-            pk=message.pk, status=ListMessage.Status.FAILED
-        ).update(
-            status=ListMessage.Status.PENDING, attempts=0, next_attempt_at=now or timezone.now()
-        )
-        if updated:
-            transaction.on_commit(partial(_enqueue_delivery, message.pk))
-    message.refresh_from_db()
-    return message
+    return LIST_OUTBOX.retry(message, now=now)
 
 
 def requeue_stalled_messages(*, now: dt.datetime | None = None) -> int:
     """Hands the queue again any list e-mail it lost. Side effect: delivery tasks."""
-    now = now or timezone.now()
-    stale = now - STALLED_AFTER
-    waiting = Q(
-        status__in=[ListMessage.Status.PENDING, ListMessage.Status.RETRYING],
-        next_attempt_at__lt=stale,
-    )
-    abandoned = Q(status=ListMessage.Status.SENDING, claimed_at__lt=stale)
-    ids = list(ListMessage.objects.filter(waiting | abandoned).values_list("pk", flat=True))
-    if not ids:
-        return 0
-    with transaction.atomic():
-        ListMessage.objects.filter(pk__in=ids).filter(waiting | abandoned).update(
-            status=ListMessage.Status.RETRYING, next_attempt_at=now
-        )
-        for message_id in ids:
-            transaction.on_commit(partial(_enqueue_delivery, message_id))
-    return len(ids)
+    return LIST_OUTBOX.requeue_stalled(now=now)

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.utils.functional import Promise
 
+from clinicdesk.outbox.emails import Attachment
 from clinicdesk.publishing.markers import Part
 
 if TYPE_CHECKING:
@@ -61,13 +62,13 @@ class PageSpec:
 @dataclass(frozen=True, slots=True)
 class MailContent:
     """What a list e-mail says: publishing adds who it is from and to. ``headers`` are extra
-    headers (e.g. ``Auto-Submitted``); ``attachments`` are (file name, content, MIME type)."""
+    headers (e.g. ``Auto-Submitted``); ``attachments`` are the outbox's ``Attachment``s."""
 
     subject: str
     text: str
     html: str
     headers: dict[str, str] = field(default_factory=dict)
-    attachments: tuple[tuple[str, bytes, str], ...] = ()
+    attachments: tuple[Attachment, ...] = ()
 
 
 class Source:

@@ -1,6 +1,7 @@
 """E-mails to registrants. Each is three templates under ``templates/registration/emails/``
 (``<kind>-subject.txt``, ``<kind>-body.txt``, ``<kind>-body.html``), rendered in the
-registrant's language, and every one leaves through :func:`send`.
+registrant's language into the outbox's :class:`~clinicdesk.outbox.emails.Email`, which
+leaves through the outbox (``services.OUTBOX``).
 
 Whatever a person typed is text: the HTML body escapes it, the text body and the subject are
 plain text (templates there turn autoescaping off), and no field a registrant controls goes
@@ -9,13 +10,10 @@ into a header.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -23,46 +21,9 @@ from django.utils.translation import ngettext
 
 from clinicdesk.lib.formats import describe_date, describe_instant
 from clinicdesk.lib.languages import language_name
+from clinicdesk.outbox.emails import Attachment, Email, render
 from clinicdesk.registration.models import OutboundEmail, Registration
 from clinicdesk.scheduling.calendars import build_calendar, session_event
-
-
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    filename: str
-    content: bytes
-    mimetype: str
-
-
-@dataclass(frozen=True, slots=True)
-class Email:
-    to: str
-    template: str
-    language: str
-    context: dict[str, Any]
-    attachments: tuple[Attachment, ...] = field(default=())
-
-
-def render(email: Email) -> tuple[str, str, str]:
-    """Subject, text body and HTML body, in the e-mail's language."""
-    base = f"registration/emails/{email.template}"
-    with translation.override(email.language):
-        subject = render_to_string(f"{base}-subject.txt", email.context)
-        text = render_to_string(f"{base}-body.txt", email.context)
-        html = render_to_string(f"{base}-body.html", email.context)
-    # One line, whatever the template or the data held: a subject is a header.
-    return " ".join(subject.split()), text, html
-
-
-def send(email: Email) -> None:
-    """The one way an e-mail leaves clinicdesk. Raises what the mail backend raises."""
-    subject, text, html = render(email)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [email.to])
-    message.attach_alternative(html, "text/html")
-    for attachment in email.attachments:
-        message.attach(attachment.filename, attachment.content, attachment.mimetype)
-    message.send()
-
 
 # --- What each e-mail says -------------------------------------------------------------------
 
@@ -172,10 +133,11 @@ def compose(outbound: OutboundEmail, *, manage_token: str) -> Email:
             attachments = (
                 Attachment(f"{program.slug}-{session.number:03d}.ics", body, "text/calendar"),
             )
+    subject, text, html = render(f"registration/emails/{outbound.kind}", context, language)
     return Email(
-        to=registration.email,
-        template=outbound.kind,
-        language=language,
-        context=context,
+        to=(registration.email,),
+        subject=subject,
+        text=text,
+        html=html,
         attachments=attachments,
     )

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from clinicdesk.outbox.models import OutboxMessage
 from clinicdesk.scheduling.models import ClinicSession, Person, Program
 
 DEFAULT_REMINDER_OFFSETS = [24 * 60, 60]  # minutes before the start: 24 hours and 1 hour
@@ -162,12 +163,10 @@ class ManageToken(models.Model):
         return f"{self.registration_id}:{self.digest[:8]}"
 
 
-class OutboundEmail(models.Model):
-    """One e-mail to a registrant, from the moment it is decided until it is delivered.
-
-    The row is written in the transaction that decides the e-mail, so it is never lost; the
-    task queue delivers it, and a failed delivery stays here, visible, with its attempts and
-    the next try. The message itself is rendered at delivery, with a fresh manage link.
+class OutboundEmail(OutboxMessage):
+    """One e-mail to a registrant, from the moment it is decided until it is delivered (the
+    outbox's state machine: ``clinicdesk.outbox``). The message itself is rendered at
+    delivery, with a fresh manage link.
     """
 
     class Kind(models.TextChoices):
@@ -179,29 +178,12 @@ class OutboundEmail(models.Model):
         REMINDER = "reminder", _("reminder")
         SESSION_CANCELLED = "session-cancelled", _("session cancelled")
 
-    class Status(models.TextChoices):
-        PENDING = "pending", pgettext_lazy("e-mail status", "waiting")
-        SENDING = "sending", pgettext_lazy("e-mail status", "sending")
-        RETRYING = "retrying", pgettext_lazy("e-mail status", "will try again")
-        SENT = "sent", pgettext_lazy("e-mail status", "sent")
-        FAILED = "failed", pgettext_lazy("e-mail status", "failed")
-        SKIPPED = "skipped", pgettext_lazy("e-mail status", "no longer needed")
-
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # Makes an e-mail that must go only once (a reminder) unique per registration.
     key = models.CharField(max_length=100, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
-    class Meta:
+    class Meta(OutboxMessage.Meta):
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -210,7 +192,6 @@ class OutboundEmail(models.Model):
                 name="outbound_email_once_per_key",
             )
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")
 

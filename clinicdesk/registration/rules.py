@@ -1,5 +1,5 @@
 """The rules of registration on plain values: when it is open, who gets a seat, when to remind,
-when to retry an e-mail, when to forget. No ORM; tested without a database."""
+when to forget. No ORM; tested without a database."""
 
 from __future__ import annotations
 
@@ -144,16 +144,6 @@ def describe_offset(minutes: int) -> str:
     if minutes % 60 == 0:
         return f"{minutes // 60}h"
     return f"{minutes}m"
-
-
-# --- E-mail retries ------------------------------------------------------------------------------
-
-
-def retry_delay(attempts: int, *, base_seconds: int, cap_seconds: int) -> dt.timedelta:
-    """Exponential backoff: base, 2 x base, 4 x base ... never more than the cap."""
-    exponent = max(attempts - 1, 0)
-    seconds = base_seconds * (2 ** min(exponent, 30))
-    return dt.timedelta(seconds=min(seconds, cap_seconds))
 
 
 # --- Retention -----------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ import logging
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -32,7 +31,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinicdesk.lib.tz import Fold, TimeProblem, get_zone, is_zone, to_utc
+from clinicdesk.outbox.delivery import Composed, Delivery, Outbox
 from clinicdesk.registration import rules, tokens
+from clinicdesk.registration import tasks as registration_tasks
 from clinicdesk.registration.models import (
     ApiToken,
     CheckIn,
@@ -61,9 +62,6 @@ MAX_TOPIC = 1000
 MAX_CAPACITY = 100_000
 MAX_REMINDERS = 5
 MAX_RETENTION_DAYS = 3650
-# An e-mail waiting this long past its time was lost by the queue (a worker killed mid-task):
-# the sweep hands it to the queue again.
-STALLED_AFTER = dt.timedelta(minutes=15)
 # Finished runs of this app's tasks are kept this long, for looking into problems.
 TASK_RESULTS_KEPT = dt.timedelta(days=7)
 CHORES = "registration"
@@ -660,37 +658,13 @@ def registration_for_token(token: str) -> Registration | None:
 
 
 def _queue_email(registration: Registration, kind: str, key: str = "") -> OutboundEmail:
-    """Writes the e-mail to the outbox and hands it to the task queue.
-
-    With the database task backend the task is written in the same transaction as the row:
-    both commit or neither does, so no e-mail waits for the sweep because a process stopped
-    between the commit and the queuing, and one commit is saved per registration. Any other
-    backend (one that may run the task at once) gets it once the transaction has committed.
-    """
+    """Writes the e-mail to the outbox and hands it to the task queue (in the same
+    transaction with the database task backend: see ``outbox.delivery.Outbox.queue``)."""
     email = OutboundEmail.objects.create(
         registration=registration, kind=kind, key=key, next_attempt_at=timezone.now()
     )
-    if _queue_is_the_database():
-        _enqueue_delivery(email.pk)
-    else:
-        transaction.on_commit(partial(_enqueue_delivery, email.pk))
+    OUTBOX.queue(email.pk)
     return email
-
-
-def _queue_is_the_database() -> bool:
-    from django_tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
-
-    from clinicdesk.registration.tasks import deliver_email
-
-    return isinstance(task_backends[deliver_email.backend], DatabaseBackend)
-
-
-def _enqueue_delivery(email_id: int, run_after: dt.datetime | None = None) -> None:
-    from clinicdesk.registration.tasks import deliver_email
-
-    task = deliver_email.using(run_after=run_after) if run_after else deliver_email
-    task.enqueue(email_id)
 
 
 def _still_wanted(email: OutboundEmail, now: dt.datetime) -> bool:
@@ -717,127 +691,50 @@ def _still_wanted(email: OutboundEmail, now: dt.datetime) -> bool:
     return registration.is_active
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    email_id: int
-    status: str
-    error: str = ""
-    retry_at: dt.datetime | None = None
+def _compose(email: OutboundEmail) -> Composed:
+    """The e-mail with a new manage link of its own, forgotten again if sending fails."""
+    from clinicdesk.registration import emails  # renders templates: an interface, kept apart
+
+    token = mint_manage_token(registration=email.registration)
+
+    def forget_token() -> None:
+        ManageToken.objects.filter(digest=tokens.digest_of(token)).delete()
+
+    try:
+        return Composed(emails.compose(email, manage_token=token), undo=forget_token)
+    except Exception:
+        forget_token()
+        raise
+
+
+OUTBOX: Outbox[OutboundEmail] = Outbox(
+    model=OutboundEmail,
+    compose=_compose,
+    task=registration_tasks.deliver_email,
+    still_wanted=_still_wanted,
+    select_related=("registration__session__program",),
+)
 
 
 def deliver_email(*, email_id: int, now: dt.datetime | None = None) -> Delivery:
-    """Sends one outbox e-mail, with a new manage link of its own.
-
-    Claims the row first (only a waiting e-mail can be claimed, so a duplicate task does
-    nothing). On failure the e-mail waits ``rules.retry_delay`` and is queued again, until
-    ``EMAIL_MAX_ATTEMPTS``; then it stays in the outbox as failed for an organizer to see.
+    """Sends one outbox e-mail, with a new manage link of its own (``outbox.Outbox.deliver``:
+    claimed once, skipped when no longer wanted, retried with backoff, then failed and kept).
 
     Side effects: an e-mail; a manage token; a task queued for the next attempt on failure.
     """
-    from clinicdesk.registration import emails  # renders templates: an interface, kept apart
-
-    now = now or timezone.now()
-    claimable = [OutboundEmail.Status.PENDING, OutboundEmail.Status.RETRYING]
-    claimed = OutboundEmail.objects.filter(pk=email_id, status__in=claimable).update(
-        status=OutboundEmail.Status.SENDING, claimed_at=now
-    )
-    if not claimed:
-        current = OutboundEmail.objects.filter(pk=email_id).values_list("status", flat=True)
-        return Delivery(email_id, current.first() or "deleted")
-    email = OutboundEmail.objects.select_related(
-        "registration", "registration__session", "registration__session__program"
-    ).get(pk=email_id)
-    if not _still_wanted(email, now):
-        _finish(email, OutboundEmail.Status.SKIPPED, now=now)
-        return Delivery(email_id, OutboundEmail.Status.SKIPPED)
-    token = mint_manage_token(registration=email.registration)
-    try:
-        emails.send(emails.compose(email, manage_token=token))
-    except Exception as error:  # any failure: the e-mail must stay in the outbox
-        ManageToken.objects.filter(digest=tokens.digest_of(token)).delete()
-        return _failed(email, error, now)
-    _finish(email, OutboundEmail.Status.SENT, now=now, attempts=email.attempts + 1)
-    return Delivery(email_id, OutboundEmail.Status.SENT)
-
-
-def _finish(
-    email: OutboundEmail, status: str, *, now: dt.datetime, attempts: int | None = None
-) -> None:
-    email.status = status
-    update = ["status"]
-    if attempts is not None:
-        email.attempts = attempts
-        update.append("attempts")
-    if status == OutboundEmail.Status.SENT:
-        email.sent_at = now
-        email.last_error = ""
-        update += ["sent_at", "last_error"]
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        **{name: getattr(email, name) for name in update}
-    )
-
-
-def _failed(email: OutboundEmail, error: Exception, now: dt.datetime) -> Delivery:
-    attempts = email.attempts + 1
-    message = f"{type(error).__name__}: {error}"[:1000]
-    logger.warning("e-mail %s failed (attempt %d): %s", email.pk, attempts, message)
-    if attempts >= settings.EMAIL_MAX_ATTEMPTS:
-        OutboundEmail.objects.filter(pk=email.pk).update(
-            status=OutboundEmail.Status.FAILED,
-            attempts=attempts,
-            last_error=message,
-            next_attempt_at=None,
-        )
-        return Delivery(email.pk, OutboundEmail.Status.FAILED, message)
-    retry_at = now + rules.retry_delay(
-        attempts,
-        base_seconds=settings.EMAIL_RETRY_BASE_SECONDS,
-        cap_seconds=settings.EMAIL_RETRY_MAX_SECONDS,
-    )
-    with transaction.atomic():
-        OutboundEmail.objects.filter(pk=email.pk).update(
-            status=OutboundEmail.Status.RETRYING,
-            attempts=attempts,
-            last_error=message,
-            next_attempt_at=retry_at,
-        )
-        transaction.on_commit(partial(_enqueue_delivery, email.pk, retry_at))
-    return Delivery(email.pk, OutboundEmail.Status.RETRYING, message, retry_at)
+    return OUTBOX.deliver(email_id, now=now)
 
 
 def retry_email(*, email: OutboundEmail) -> OutboundEmail:
     """Sends a failed e-mail again now, with a fresh count of attempts (an organizer's
     decision, after fixing what made it fail). Side effect: a delivery task."""
-    with transaction.atomic():
-        updated = OutboundEmail.objects.filter(
-            pk=email.pk, status=OutboundEmail.Status.FAILED
-        ).update(status=OutboundEmail.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
-        if updated:
-            transaction.on_commit(partial(_enqueue_delivery, email.pk))
-    email.refresh_from_db()
-    return email
+    return OUTBOX.retry(email)
 
 
 def requeue_stalled_emails(*, now: dt.datetime | None = None) -> int:
     """Hands the queue again any e-mail it lost: waiting long past its time, or claimed by a
     worker that stopped mid-send. Side effect: delivery tasks."""
-    now = now or timezone.now()
-    stale = now - STALLED_AFTER
-    waiting = Q(
-        status__in=[OutboundEmail.Status.PENDING, OutboundEmail.Status.RETRYING],
-        next_attempt_at__lt=stale,
-    )
-    abandoned = Q(status=OutboundEmail.Status.SENDING, claimed_at__lt=stale)
-    ids = list(OutboundEmail.objects.filter(waiting | abandoned).values_list("pk", flat=True))
-    if not ids:
-        return 0
-    with transaction.atomic():
-        OutboundEmail.objects.filter(pk__in=ids).filter(waiting | abandoned).update(
-            status=OutboundEmail.Status.RETRYING, next_attempt_at=now
-        )
-        for email_id in ids:
-            transaction.on_commit(partial(_enqueue_delivery, email_id))
-    return len(ids)
+    return OUTBOX.requeue_stalled(now=now)
 
 
 # --- Reminders -----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""Fixtures of the publishing tests: the demo program, a wiki target on the run's one real
-MediaWiki, and a stand-in for the worker. The wiki (``mediawiki``, ``wiki``,
-``wiki_bot_login``) and the SMTP server (``mailbox``) come from ``tests/support/``."""
+"""Fixtures of the publishing tests: the demo program and a stand-in for the worker. The wiki
+(``mediawiki``, ``wiki``, ``wiki_bot_login``, ``make_target``) and the SMTP server
+(``mailbox``) come from ``tests/support/``."""
 
 from __future__ import annotations
 
@@ -8,10 +8,7 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from clinicdesk.publishing import services as publishing_services
-from clinicdesk.publishing.models import WikiTarget
 from clinicdesk.scheduling.models import Program
-from tests.support.wiki import unique_title
 from tests.support.worker import run_tasks
 
 
@@ -26,24 +23,6 @@ def demo(db) -> Program:
     """The demo program (seeds 000 and 001, the #006 digest of seed 002, published)."""
     call_command("load_demo", verbosity=0)
     return Program.objects.get(slug="wikimedia-clinics")
-
-
-@pytest.fixture
-def make_target(wiki, wiki_bot_login):
-    def make(program: Program, **fields) -> WikiTarget:
-        stem = unique_title("Wikimedia Clinics")
-        fields.setdefault("program_page_title", stem)
-        fields.setdefault("digest_title_pattern", stem + "/{number}/{language}")
-        fields.setdefault("edit_summary", "Updated from clinicdesk")
-        return publishing_services.create_wiki_target(
-            program=program,
-            name=fields.pop("name", "Test Wiki"),
-            api_url=wiki.api_url,
-            credentials_name=fields.pop("credentials", wiki_bot_login),
-            **fields,
-        )
-
-    return make
 
 
 def work(queue: str | None = "publishing") -> list[DBTaskResult]:

@@ -213,7 +213,7 @@ def test_list_address_refused_by_the_server_fails_at_once_with_the_reason(
     message = ListMessage.objects.get()
     assert message.status == ListMessage.Status.FAILED
     assert message.attempts == 1
-    assert "refused the list address wikimedia-l@lists.example.org: 550" in message.last_error
+    assert "refused the address wikimedia-l@lists.example.org: 550" in message.last_error
     assert mailbox.messages == []
 
     # The organizer fixes the address on the list server and sends it again.

@@ -12,6 +12,7 @@ import html
 import pytest
 from django.utils.translation import gettext as _
 
+from clinicdesk.outbox.emails import Attachment
 from clinicdesk.publishing import queries, services, sources
 from clinicdesk.publishing.markers import Part
 from clinicdesk.publishing.models import ListMessage, WikiPage
@@ -60,7 +61,7 @@ class CallCards(sources.Source):
             text=f"{session.display_title}\n",
             html=f"<p>{html.escape(session.display_title)}</p>",
             headers={"Auto-Submitted": "auto-generated"},
-            attachments=(("card.txt", b"card", "text/plain"),),
+            attachments=(Attachment("card.txt", b"card", "text/plain"),),
         )
 
     def still_wanted(self, message, now):

@@ -197,7 +197,7 @@ def test_smtp_server_down_is_retried(clinic, settings, deliver):
 def test_duplicate_delivery_task_sends_once(clinic, mailbox, deliver):
     register(clinic, "Ana")
     email = OutboundEmail.objects.get()
-    services._enqueue_delivery(email.pk)  # a second task for the same e-mail
+    services.OUTBOX.queue(email.pk)  # a second task for the same e-mail
     deliver()
     assert len(mailbox.messages) == 1
 

@@ -148,11 +148,6 @@ def test_describe_offset_reads_back():
     ]
 
 
-def test_retry_delay_doubles_up_to_the_cap():
-    delays = [rules.retry_delay(n, base_seconds=60, cap_seconds=3600) for n in range(1, 9)]
-    assert [int(d.total_seconds()) for d in delays] == [60, 120, 240, 480, 960, 1920, 3600, 3600]
-
-
 def test_session_end_is_the_end_or_the_last_moment_of_its_day():
     end = START + dt.timedelta(minutes=90)
     assert rules.session_end(ends_at=end, session_date=START.date()) == end

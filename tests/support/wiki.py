@@ -5,6 +5,8 @@
 * ``wiki``: that wiki, running again after a test that stopped it;
 * ``wiki_bot_login``: the ``ClinicBot`` bot password in the environment as
   ``CLINICDESK_WIKI_TEST_USERNAME``/``_PASSWORD``; returns the credentials name ``"TEST"``;
+* ``make_target(program, stem=..., **fields)``: a wiki target of ``program`` on that wiki,
+  logged in as ``ClinicBot``, its titles unique to the test;
 * ``unique_title(stem)``: a page title no other test of the run uses (they share one wiki).
 
 Skipped without PHP and Debian's MediaWiki, except under ``CLINICDESK_REQUIRE_WIKI=1`` (CI),
@@ -64,6 +66,26 @@ def wiki_bot_login(wiki: MediaWiki, monkeypatch) -> str:
     monkeypatch.setenv("CLINICDESK_WIKI_TEST_USERNAME", account.bot_username)
     monkeypatch.setenv("CLINICDESK_WIKI_TEST_PASSWORD", account.bot_password)
     return "TEST"
+
+
+@pytest.fixture
+def make_target(wiki: MediaWiki, wiki_bot_login: str):
+    from clinicdesk.publishing import services as publishing_services
+
+    def make(program, *, stem: str = "Wikimedia Clinics", **fields):
+        stem = unique_title(stem)
+        fields.setdefault("program_page_title", stem)
+        fields.setdefault("digest_title_pattern", stem + "/{number}/{language}")
+        fields.setdefault("edit_summary", "Updated from clinicdesk")
+        return publishing_services.create_wiki_target(
+            program=program,
+            name=fields.pop("name", "Test Wiki"),
+            api_url=wiki.api_url,
+            credentials_name=fields.pop("credentials", wiki_bot_login),
+            **fields,
+        )
+
+    return make
 
 
 def unique_title(stem: str) -> str:
