@@ -6,3 +6,9 @@ class NewslettersConfig(AppConfig):
     name = "clinicdesk.newsletters"
     label = "newsletters"
     verbose_name = _("Newsletters")
+
+    def ready(self) -> None:
+        from clinicdesk.newsletters.publishing import IssueSource
+        from clinicdesk.publishing import sources
+
+        sources.register(IssueSource())

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from clinicdesk.outbox.models import OutboxMessage
 from clinicdesk.scheduling.models import ClinicSession, Program
 
 
@@ -283,3 +284,38 @@ class NewsletterSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.program)
+
+
+class SubscriberEmail(OutboxMessage):
+    """An e-mail to one subscriber: the confirmation request, or an issue (with its own
+    unsubscribe link and the ``List-Unsubscribe`` headers). Composed at delivery."""
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", pgettext_lazy("subscriber e-mail", "confirmation")
+        ISSUE = "issue", pgettext_lazy("subscriber e-mail", "issue")
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriber_emails"
+    )
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+
+    class Meta(OutboxMessage.Meta):
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "issue"],
+                condition=Q(kind="issue"),
+                name="subscriber_email_issue_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="confirmation") | Q(issue__isnull=False),
+                name="subscriber_email_issue_has_issue",
+            ),
+        ]
+        verbose_name = _("e-mail to a subscriber")
+        verbose_name_plural = _("e-mails to subscribers")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.subscription}"

@@ -400,42 +400,60 @@ def _open_opportunities(issue: Issue, programs: list[Program]) -> list[Opportuni
     )
 
 
-def _sync_section(
+def _session_order(session: ClinicSession) -> tuple[dt.date, bool, dt.date, dt.datetime, int]:
+    """By month (none last), then those with a date by date and time, then the rest."""
+    far = dt.date.max
+    return (
+        session.month or far,
+        session.start_date is None,
+        session.start_date or far,
+        session.starts_at or dt.datetime.max.replace(tzinfo=dt.UTC),
+        session.number,
+    )
+
+
+def _sync(
     issue: Issue,
-    section: str,
-    targets: Sequence[ClinicSession | Opportunity],
+    wanted: list[tuple[str, ClinicSession | Opportunity]],
     report: CompileReport,
 ) -> None:
-    key = "opportunity_id" if section == Section.OPPORTUNITY else "session_id"
-    existing = {getattr(row, key): row for row in issue.items.filter(section=section)}
-    wanted = {target.pk for target in targets}
-    gone = [row for target_id, row in existing.items() if target_id not in wanted]
-    for row in gone:
-        report.removed.append(str(row.session or row.opportunity))
-    IssueItem.objects.filter(pk__in=[row.pk for row in gone]).delete()
-    position = max((row.position for row in existing.values()), default=-1) + 1
-    for target in targets:
-        if target.pk in existing:
-            report.kept += 1
+    """Makes the issue's items those of ``wanted`` (section, target), in that order for new
+    ones. An item kept keeps its place, visibility and note; one whose session moved from
+    upcoming to past moves across with them, at the end of its new section."""
+
+    def key_of(target: ClinicSession | Opportunity) -> tuple[str, int]:
+        return ("opportunity" if isinstance(target, Opportunity) else "session", target.pk)
+
+    sections = {key_of(target): section for section, target in wanted}
+    rows = list(issue.items.select_related("session", "opportunity"))
+    next_position = {section: 0 for section in Section.values}
+    for row in rows:
+        next_position[row.section] = max(next_position[row.section], row.position + 1)
+    existing = {}
+    for row in rows:
+        key = ("session", row.session_id) if row.session_id else ("opportunity", row.opportunity_id)
+        section = sections.get(key)  # type: ignore[arg-type]
+        if section is None:
+            report.removed.append(str(row.session or row.opportunity))
+            row.delete()
             continue
-        values: dict[str, Any] = {"issue": issue, "section": section, "position": position}
-        if section == Section.OPPORTUNITY:
-            values["opportunity"] = target
+        existing[key] = row
+        if section != row.section:
+            row.section, row.position = section, next_position[section]
+            next_position[section] += 1
+            row.save(update_fields=["section", "position"])
+        report.kept += 1
+    for section, target in wanted:
+        if key_of(target) in existing:
+            continue
+        item = IssueItem(issue=issue, section=section, position=next_position[section])
+        if isinstance(target, Opportunity):
+            item.opportunity = target
         else:
-            values["session"] = target
-        # A session that moved from upcoming to past keeps the editor's note.
-        moved = (
-            IssueItem.objects.filter(issue=issue, session_id=target.pk).first()
-            if section != Section.OPPORTUNITY
-            else None
-        )
-        if moved is not None:
-            moved.section, moved.position = section, position
-            moved.save(update_fields=["section", "position"])
-        else:
-            IssueItem.objects.create(**values)
-            report.added.append(str(target))
-        position += 1
+            item.session = target
+        item.save()
+        next_position[section] += 1
+        report.added.append(str(target))
 
 
 def compile_issue(*, issue: Issue) -> CompileReport:
@@ -466,15 +484,16 @@ def compile_issue(*, issue: Issue) -> CompileReport:
                 "date": source.issue_date.isoformat(),
             }
         )
+    wanted: list[tuple[str, ClinicSession | Opportunity]] = [
+        *((Section.PAST, s) for s in sorted(past, key=_session_order)),
+        *((Section.UPCOMING, s) for s in sorted(upcoming, key=_session_order)),
+        *((Section.OPPORTUNITY, o) for o in opportunities),
+    ]
     report = CompileReport()
     with transaction.atomic():
         for version in [source, *source.translations.all()]:
             version_report = CompileReport() if version.pk != issue.pk else report
-            # Sessions first in upcoming, then past: a session that was held since the last
-            # compile moves across with its note.
-            _sync_section(version, Section.UPCOMING, upcoming, version_report)
-            _sync_section(version, Section.PAST, past, version_report)
-            _sync_section(version, Section.OPPORTUNITY, opportunities, version_report)
+            _sync(version, wanted, version_report)
             if version.pk != source.pk:
                 _follow_source_order(version, source)
             version.compiled_at = timezone.now()
@@ -831,22 +850,26 @@ def normalize_email(email: str) -> str:
     return f"{local}@{domain.lower()}" if local else email
 
 
+# A pending address gets a new confirmation at most this often, however often it is typed in.
+CONFIRMATION_RESEND_AFTER = dt.timedelta(minutes=10)
+
+
 @dataclass(frozen=True, slots=True)
 class SubscribeResult:
     subscription: Subscription
-    confirm_token: str | None  # a fresh token when a confirmation is to be sent, else None
+    confirmation_queued: bool
 
 
 def subscribe(
     *, program: Program, email: str, language: str, now: dt.datetime | None = None
 ) -> SubscribeResult:
-    """Records a request to receive the program's newsletter in ``language`` and mints the
-    confirmation link's token (only its SHA-256 is stored).
+    """Records a request to receive the program's newsletter in ``language``.
 
     Whatever the address's state, the caller shows the same answer ("check your inbox"), so
     the page says nothing about who is subscribed. An address already confirmed gets no new
-    confirmation and no duplicate row. Side effect: the confirmation e-mail is queued
-    (``outputs.send_confirmation``) for a new or pending address, or one that left.
+    confirmation and no duplicate row; a pending one gets another at most every
+    ``CONFIRMATION_RESEND_AFTER``. Side effect: the confirmation e-mail is queued
+    (``outputs.send_confirmation``; its link is minted when it is composed).
     """
     email = normalize_email(email)
     try:
@@ -857,7 +880,6 @@ def subscribe(
         ) from None
     language = _check_language(language)
     now = now or timezone.now()
-    token, digest = tokens.new_token()
     with transaction.atomic():
         subscription = (
             Subscription.objects.select_for_update()
@@ -865,32 +887,43 @@ def subscribe(
             .first()
         )
         if subscription is not None and subscription.status == Subscription.Status.ACTIVE:
-            return SubscribeResult(subscription, None)
+            return SubscribeResult(subscription, False)
         if subscription is None:
             try:
                 with transaction.atomic():
                     subscription = Subscription.objects.create(
-                        program=program,
-                        email=email,
-                        language=language,
-                        confirm_digest=digest,
-                        confirmation_sent_at=now,
+                        program=program, email=email, language=language, confirmation_sent_at=now
                     )
             except IntegrityError:
                 # Another request for the same address won the race: it sends the e-mail.
                 subscription = Subscription.objects.get(
                     program=program, language=language, email__iexact=email
                 )
-                return SubscribeResult(subscription, None)
+                return SubscribeResult(subscription, False)
         else:
+            sent = subscription.confirmation_sent_at
+            if (
+                subscription.status == Subscription.Status.PENDING
+                and sent is not None
+                and now - sent < CONFIRMATION_RESEND_AFTER
+            ):
+                return SubscribeResult(subscription, False)
             subscription.status = Subscription.Status.PENDING
-            subscription.confirm_digest = digest
             subscription.confirmation_sent_at = now
-            subscription.save(update_fields=["status", "confirm_digest", "confirmation_sent_at"])
+            subscription.save(update_fields=["status", "confirmation_sent_at"])
         from clinicdesk.newsletters import outputs
 
-        outputs.send_confirmation(subscription, token)
-    return SubscribeResult(subscription, token)
+        outputs.send_confirmation(subscription)
+    return SubscribeResult(subscription, True)
+
+
+def new_confirmation_token(subscription: Subscription) -> str:
+    """A token for the confirmation link of an e-mail about to be sent; the link of any
+    earlier confirmation e-mail stops working (only the newest is kept)."""
+    token, digest = tokens.new_token()
+    Subscription.objects.filter(pk=subscription.pk).update(confirm_digest=digest)
+    subscription.confirm_digest = digest
+    return token
 
 
 class BadLink(Exception):
