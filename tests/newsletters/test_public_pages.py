@@ -121,3 +121,12 @@ def test_issue_list_queries_do_not_grow_with_issues(client, program, record, cou
     assert response.status_code == 200
     # The content version, the program, the issues (and the rate-limit-free page has no more).
     assert len(queries) == 3
+
+
+def test_program_page_links_to_the_latest_issue(client, issue, program):
+    assert 'id="newsletter"' not in client.get(program.get_absolute_url()).content.decode()
+
+    services.publish_issue(issue=issue)
+
+    page = client.get(program.get_absolute_url()).content.decode()
+    assert f'<a href="{_url(issue)}">Clinics Newsletter Issue 7</a>' in page
