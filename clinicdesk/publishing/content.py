@@ -199,11 +199,11 @@ class PageContent:
 
 def source_pages(target: WikiTarget, kind: str) -> dict[str, sources.PageSpec]:
     """The pages the source ``kind`` says ``target`` should hold, by key (none when the
-    source is gone)."""
+    source is gone), their titles cleaned of what a wiki title may not hold."""
     source = sources.get(kind)
     if source is None:
         return {}
-    return {spec.key: spec for spec in source.pages(target)}
+    return {spec.key: replace(spec, title=page_title(spec.title)) for spec in source.pages(target)}
 
 
 def _source_contents(target: WikiTarget, pages: list[WikiPage]) -> dict[int, PageContent]:
@@ -223,7 +223,7 @@ def _source_contents(target: WikiTarget, pages: list[WikiPage]) -> dict[int, Pag
             if page_parts is None:
                 found[page.pk] = PageContent(title=page.title, parts=(), withdrawn=True)
             else:
-                title = page_title(specs[page.source_key].title)
+                title = specs[page.source_key].title
                 found[page.pk] = PageContent(title=title, parts=tuple(page_parts))
     return found
 

@@ -109,5 +109,9 @@ def announceable_sessions(program: Program) -> QuerySet[ClinicSession]:
     )
 
 
+def active_targets(program: Program) -> QuerySet[WikiTarget]:
+    return WikiTarget.objects.filter(program=program, is_active=True).order_by("name", "pk")
+
+
 def active_lists(program: Program) -> QuerySet[MailingList]:
     return MailingList.objects.filter(program=program, is_active=True).order_by("name", "pk")
