@@ -82,6 +82,11 @@ class Consultation(models.Model):
     results_published_early = models.BooleanField(
         _("results shown before ranking closes"), default=False
     )
+    # When organizers last published the results to the program's wikis and mailing lists
+    # (through the publishing app); empty until they do.
+    results_published_at = models.DateTimeField(
+        _("results published to wikis and lists"), null=True, blank=True, editable=False
+    )
     # Mixed into every participant key, so keys mean nothing outside this consultation.
     ballot_salt = models.CharField(max_length=64, default=new_salt, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

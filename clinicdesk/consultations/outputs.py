@@ -1,5 +1,6 @@
 """The results as the other apps publish them: one call gives the wikitext for the program's
-wiki (the publishing app's engine) or the plain text for an e-mail to the mailing lists.
+wiki (the publishing app's engine) or the e-mail to the mailing lists (subject, plain text and
+its HTML alternative); ``results_source`` hands them to publishing.
 
 A thin adapter: loads through ``queries``, names the groups, and hands plain data to the pure
 renderers (``renderers.render_wikitext``, ``renderers.render_text``). No request needed, so a
@@ -18,7 +19,16 @@ from clinicdesk.consultations.methods import Method
 from clinicdesk.consultations.models import Consultation
 from clinicdesk.consultations.renderers import ResultsDocument, render_text, render_wikitext
 from clinicdesk.consultations.results import Results
+from clinicdesk.consultations.resultstext import (
+    explain_tie,
+    method_explanation,
+    method_name,
+    score_name,
+    suppression_explanation,
+    tie_rule_explanation,
+)
 from clinicdesk.lib.languages import language_name
+from clinicdesk.outbox.emails import render
 
 
 def group_names(results: Results, language: str) -> dict[str, dict[str, str]]:
@@ -87,3 +97,26 @@ def results_email_text(consultation: Consultation, *, language: str = "en") -> s
     """The body of the results e-mail to the mailing lists, in ``language``."""
     with override(language):
         return render_text(results_document(consultation, language=language))
+
+
+def results_email(consultation: Consultation, *, language: str = "en") -> tuple[str, str, str]:
+    """Subject, plain text and HTML of the results e-mail to the mailing lists, in
+    ``language`` (templates ``consultations/emails/results-*``)."""
+    with override(language):
+        document = results_document(consultation, language=language)
+        results = document.results
+        context = {
+            "document": document,
+            "results": results,
+            "text": render_text(document),
+            "top": results.top(document.top_in_text) if results.enough else [],
+            "method": method_name(results.method),
+            "score": score_name(results.method),
+            "method_explanation": method_explanation(results.method, results.width),
+            "tie_rule": tie_rule_explanation(),
+            "ties": [
+                explain_tie(note) for note in results.ties if note.rank <= document.top_in_text
+            ],
+            "suppression": suppression_explanation(results.threshold),
+        }
+    return render("consultations/emails/results", context, language)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
 from django.db import IntegrityError, transaction
@@ -40,7 +40,7 @@ from clinicdesk.consultations.models import (
     SubmissionChoice,
 )
 from clinicdesk.consultations.participants import Participant
-from clinicdesk.consultations.phases import Phase, Window
+from clinicdesk.consultations.phases import Phase, Window, phases_at
 from clinicdesk.lib.formats import describe_instant
 from clinicdesk.lib.languages import is_language
 from clinicdesk.lib.tz import Fold, TimeProblem, get_zone, to_utc, wall_time_kind
@@ -419,6 +419,61 @@ def publish_results_early(*, consultation: Consultation, published: bool) -> Con
             consultation.save(update_fields=["results_published_early", "updated_at"])
             touch_program(consultation.program_id)
     return consultation
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsPublished:
+    pages: int  # wiki pages queued for publishing
+    emails: int  # e-mails queued to mailing lists
+
+
+def publish_results(
+    *,
+    consultation: Consultation,
+    send_email: bool = True,
+    user: AbstractBaseUser | None = None,
+    now: dt.datetime | None = None,
+) -> ResultsPublished:
+    """Publishes the results through the publishing app: a results page per language on each
+    of the program's active wikis, and (with ``send_email``) the results e-mail to each of
+    its active mailing lists, once per list. Only results that are visible (ranking closed,
+    or shown early) can be published. Publishing again republishes the pages at once; the
+    periodic sweep also republishes them when the results change.
+
+    Side effects: publishing tasks and e-mails in the outbox, once committed.
+    """
+    from clinicdesk.consultations import results_source
+    from clinicdesk.publishing import services as publishing
+
+    now = now or timezone.now()
+    phases = phases_at(
+        window_of(consultation, SUBMISSIONS),
+        window_of(consultation, RANKING),
+        published_early=consultation.results_published_early,
+        now=now,
+    )
+    if not phases.results_visible:
+        raise ValidationError(results_refusal(consultation, now))
+    program = consultation.program
+    with transaction.atomic():
+        consultation.results_published_at = now
+        consultation.save(update_fields=["results_published_at", "updated_at"])
+        pages = publishing.publish_source_pages(
+            program=program,
+            kind=results_source.KIND,
+            keys=results_source.page_keys(consultation),
+            now=now,
+        )
+        emails = []
+        if send_email:
+            emails = publishing.queue_source_email(
+                program=program,
+                kind=results_source.KIND,
+                key=str(consultation.pk),
+                user=user if isinstance(user, User) else None,
+                now=now,
+            )
+    return ResultsPublished(pages=pages, emails=len(emails))
 
 
 # --- Groups and initiatives -----------------------------------------------------------------------

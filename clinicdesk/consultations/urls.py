@@ -75,4 +75,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="manage-review",
     ),
     path(_manage + "results/", organize.results_preview, name="manage-results"),
+    path(_manage + "results/publish/", organize.results_publish, name="manage-results-publish"),
 ]

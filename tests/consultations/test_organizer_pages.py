@@ -83,6 +83,8 @@ def _pages(consultation) -> list[tuple[str, dict[str, Any], int, dict[str, Any] 
         ("manage-submissions", {}, 200, None, 405),
         ("manage-review", {"submission_id": submission}, 405, {"decision": "accept"}, 302),
         ("manage-results", {}, 200, None, 405),
+        # Ranking was closed above: the results may be published (to no wiki or list yet).
+        ("manage-results-publish", {}, 405, {"send_email": "1"}, 302),
     ]
 
 

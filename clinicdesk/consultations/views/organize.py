@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -423,21 +423,40 @@ def review(request: HttpRequest, slug: str, consultation: str, submission_id: in
 # --- Results and publishing -----------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET"])
-def results_preview(request: HttpRequest, slug: str, consultation: str) -> HttpResponse:
-    """The results as they stand, for organizers at any time, with the wikitext and the
-    e-mail text to publish them."""
-    found = _consultation(request, slug, consultation)
+def _publishing_status(consultation: Consultation) -> dict[str, Any]:
+    """Where the results stand on the program's wikis and lists (four queries)."""
+    from clinicdesk.consultations import results_source
+    from clinicdesk.publishing import queries as publishing_queries
+
+    program = consultation.program
+    return {
+        "published_at": consultation.results_published_at,
+        "pages": publishing_queries.source_pages(
+            program, results_source.KIND, results_source.page_keys(consultation)
+        ),
+        "emails": publishing_queries.source_messages(
+            program, results_source.KIND, [str(consultation.pk)]
+        ),
+        "wikis": publishing_queries.active_targets(program).count(),
+        "lists": publishing_queries.active_lists(program).count(),
+    }
+
+
+def _results_page(
+    request: HttpRequest, found: Consultation, *, error: str = "", status: int = 200
+) -> HttpResponse:
     method = _method(request, found)
     document = results_document(found, language=get_language() or "en", method=method)
+    now = timezone.now()
+    phases = queries.phases_of(found, now)
+    refusal = "" if phases.results_visible else services.results_refusal(found, now)
     return render(
         request,
         "consultations/manage/results.html",
         {
             "program": found.program,
             "consultation": found,
-            "phases": queries.phases_of(found, timezone.now()),
+            "phases": phases,
             **results_context(found, method),
             "wikitext": render_wikitext(document),
             "email_text": render_text(document),
@@ -445,5 +464,53 @@ def results_preview(request: HttpRequest, slug: str, consultation: str) -> HttpR
                 "%(count)d ballot so far.", "%(count)d ballots so far.", document.results.ballots
             )
             % {"count": document.results.ballots},
+            "publishing": _publishing_status(found),
+            "publish_refusal": refusal,
+            "publish_error": error,
         },
+        status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def results_preview(request: HttpRequest, slug: str, consultation: str) -> HttpResponse:
+    """The results as they stand, for organizers at any time, with the wikitext and the
+    e-mail text, where they stand on the program's wikis and lists, and the button that
+    publishes them there."""
+    return _results_page(request, _consultation(request, slug, consultation))
+
+
+@login_required
+@require_POST
+def results_publish(request: HttpRequest, slug: str, consultation: str) -> HttpResponse:
+    """Publishes the results to the program's wikis, and (when asked) e-mails them to its
+    mailing lists."""
+    found = _consultation(request, slug, consultation)
+    user = request.user if isinstance(request.user, User) else None
+    try:
+        done = services.publish_results(
+            consultation=found, send_email=request.POST.get("send_email") == "1", user=user
+        )
+    except ValidationError as error:
+        return _results_page(request, found, error=" ".join(error.messages), status=400)
+    messages.success(
+        request,
+        " ".join(
+            [
+                ngettext(
+                    "%(count)d results page will be published in a moment.",
+                    "%(count)d results pages will be published in a moment.",
+                    done.pages,
+                )
+                % {"count": done.pages},
+                ngettext(
+                    "%(count)d e-mail to a mailing list is on its way.",
+                    "%(count)d e-mails to mailing lists are on their way.",
+                    done.emails,
+                )
+                % {"count": done.emails},
+            ]
+        ),
+    )
+    return redirect(_url("manage-results", found) + "#publish")
