@@ -130,3 +130,17 @@ def test_program_page_links_to_the_latest_issue(client, issue, program):
 
     page = client.get(program.get_absolute_url()).content.decode()
     assert f'<a href="{_url(issue)}">Clinics Newsletter Issue 7</a>' in page
+
+
+def test_spanish_version_speaks_spanish_on_an_english_page(client, issue):
+    version = services.start_translation(source=issue, language="es")
+    services.publish_issue(issue=issue)
+    services.publish_issue(issue=version)
+
+    page = client.get(version.get_absolute_url()).content.decode()
+
+    assert '<article lang="es">' in page
+    assert "<h3>Llamadas de la clínica de abril de 2030</h3>" in page
+    # Links inside the Spanish issue lead to the Spanish site.
+    assert '<a href="/es/programs/wikimedia-clinics/newsletter/7/en/" hreflang="en"' in page
+    assert "Parts of this translation are not translated yet" in page

@@ -64,7 +64,10 @@ def _form_initial() -> dict[str, str]:
 @cached_public_page(program_version)
 def issue_page(request: HttpRequest, slug: str, number: int, language: str) -> HttpResponse:
     issue = _published(slug, number, language)
-    document = queries.issue_document(issue)
+    # The issue's own words in its language, whatever the language of the site around it.
+    with translation.override(issue.language):
+        document = queries.issue_document(issue)
+        issue_html = render_html(document)
     return render(
         request,
         "newsletters/issue.html",
@@ -73,7 +76,7 @@ def issue_page(request: HttpRequest, slug: str, number: int, language: str) -> H
             "issue": issue,
             "document": document,
             # Built from escaped text and cleaned by nh3 (renderers.render_html).
-            "issue_html": mark_safe(render_html(document)),  # noqa: S308
+            "issue_html": mark_safe(issue_html),  # noqa: S308
         },
     )
 
