@@ -216,3 +216,26 @@ def test_unknown_source_kind_is_refused(program):
         services.publish_source_pages(program=program, kind="nothing")
     with pytest.raises(ValueError, match="publishing's own kind"):
         sources.register(type("Own", (sources.Source,), {"kind": "digest", "label": "x"})())
+
+
+class Broken(sources.Source):
+    kind = "broken"
+    label = "broken"
+
+    def compose(self, message):
+        raise KeyError("no such template")
+
+
+def test_email_whose_composing_fails_is_kept_and_retried_with_the_reason(mailbox, program):
+    sources.register(Broken())
+    try:
+        services.create_mailing_list(program=program, name="L", address="l@example.org")
+        services.queue_source_email(program=program, kind="broken", key="1")
+        work(queue="email")
+    finally:
+        sources.unregister("broken")
+
+    stored = ListMessage.objects.get()
+    assert (stored.status, stored.attempts) == ("retrying", 1)
+    assert stored.last_error == "The e-mail could not be composed: KeyError: 'no such template'"
+    assert mailbox.messages == []

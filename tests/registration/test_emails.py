@@ -183,6 +183,21 @@ def test_send_fails_every_time_until_marked_failed_and_kept(clinic, mailbox, del
     assert len(mailbox.messages) == 1
 
 
+def test_address_the_server_refuses_for_good_fails_at_once_with_its_words(clinic, mailbox, deliver):
+    mailbox.unknown.add("gone@example.org")
+    register(clinic, "Ana", email="gone@example.org")
+    deliver()
+
+    email = OutboundEmail.objects.get()
+    assert (email.status, email.attempts) == ("failed", 1)
+    assert email.last_error == (
+        "The mail server refused the address gone@example.org: 550 5.1.1 No such address here"
+    )
+    assert ready_tasks("deliver_email") == []
+    assert not ManageToken.objects.exists()
+    assert mailbox.messages == []
+
+
 def test_smtp_server_down_is_retried(clinic, settings, deliver):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
