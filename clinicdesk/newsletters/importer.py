@@ -289,9 +289,9 @@ def parse_newsletter(text: str) -> NewsletterText:
     if number is None:
         raise NewsletterTextError(f"The title “{title}” names no issue number (“Issue 21”).")
     previous = None
-    for line in head_lines[2:]:
+    for line in head:
         back = _ISSUE_NUMBER.search(line)
-        if back and "back" in line.lower():
+        if back and _NAVIGATION.match(line.strip()) and "back" in line.lower():
             previous = int(back[1])
 
     # Runs of month headings, and the heading just before each run.
