@@ -69,3 +69,60 @@ def test_consultations_browser_rank_on_a_phone_without_javascript_then_see_it_co
     page.goto(base + f"rank/{someone.token}/")
     expect(page.get_by_text("Ranking closed on")).to_be_visible()
     expect(page.get_by_role("button", name="Replace my ranking")).to_have_count(0)
+
+
+def test_consultations_browser_organizer_publishes_the_results_to_the_wiki_and_the_lists(
+    live_server,
+    new_context,
+    program,
+    owner,
+    event,
+    make_target,
+    wiki,
+    mailbox,
+    settings,
+    screenshot_dir,
+):
+    from clinicdesk.publishing import services as publishing
+    from tests.support.worker import run_tasks
+
+    settings.SITE_URL = live_server.url
+    consultation = make_consultation(program, [event])
+    for n in range(6):
+        services.submit_ballot(
+            consultation=consultation,
+            participant=participant(consultation, n),
+            choices=ids(consultation, "2.1", "1.1"),
+        )
+    services.set_window_now(consultation=consultation, which="ranking", edge="closes")
+    target = make_target(program)
+    publishing.create_mailing_list(
+        program=program, name="Wikimedia-l", address="wikimedia-l@example.org", language="en"
+    )
+    page = new_context(java_script_enabled=False).new_page()
+    manage = f"{live_server.url}/manage/programs/{program.slug}/consultations/{consultation.slug}/"
+    page.goto(manage + "results/")
+    page.get_by_label("Username").fill("owner")
+    page.get_by_label("Password").fill("owner-pass-123")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_text("A results page per language goes to 1 wiki.")).to_be_visible()
+    send_email = page.get_by_label("Also e-mail the results to 1 mailing list (once per list)")
+    expect(send_email).to_be_checked()
+    page.get_by_role("button", name="Publish the results").click()
+
+    expect(page.get_by_text("2 results pages will be published in a moment.")).to_be_visible()
+    run_tasks()  # the worker: the wiki pages and the e-mail
+    page.reload()
+    english = f"{target.program_page_title}/Priorities 2031/Results/en"
+    row = page.get_by_role("row").filter(has_text=english)
+    expect(row.get_by_role("cell").nth(2)).to_have_text("up to date")
+    expect(page.get_by_role("button", name="Publish the results again")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "clinicdesk-results-published.png", full_page=True)
+
+    row.get_by_role("link", name=english).click()  # publishing's page: state and preview
+    expect(page.get_by_role("heading", name=english)).to_be_visible()
+    expect(page.get_by_text("consultation results", exact=False).first).to_be_visible()
+    assert "== Results: Priorities 2031 ==" in wiki.page(english)["content"]
+    [message] = mailbox.messages
+    assert message["Subject"] == "Results: Priorities 2031"
