@@ -1094,6 +1094,17 @@ def _queue_message(
     return message
 
 
+def _queue_to_lists(lists: Sequence[MailingList], kind: str, **fields: Any) -> list[ListMessage]:
+    """One e-mail per list, in one transaction; lists that had it (same key) are left out."""
+    made = []
+    with transaction.atomic():
+        for mailing_list in lists:
+            message = _queue_message(mailing_list, kind, **fields)
+            if message is not None:
+                made.append(message)
+    return made
+
+
 def check_announcement(
     *, program: Program, sessions: Sequence[ClinicSession], lists: Sequence[MailingList]
 ) -> None:
@@ -1130,23 +1141,14 @@ def announce_sessions(
     intro = intro.strip()
     if len(intro) > 5000:
         raise ValidationError({"intro": _("Keep the introduction under 5000 characters.")})
-    now = now or timezone.now()
-    made = []
-    with transaction.atomic():
-        for mailing_list in lists:
-            message = _queue_message(
-                mailing_list,
-                ListMessage.Kind.ANNOUNCEMENT,
-                sessions=sorted(
-                    sessions, key=lambda s: (s.starts_at is None, s.starts_at, s.number)
-                ),
-                intro=intro,
-                user=user,
-                now=now,
-            )
-            if message is not None:
-                made.append(message)
-    return made
+    return _queue_to_lists(
+        lists,
+        ListMessage.Kind.ANNOUNCEMENT,
+        sessions=sorted(sessions, key=lambda s: (s.starts_at is None, s.starts_at, s.number)),
+        intro=intro,
+        user=user,
+        now=now or timezone.now(),
+    )
 
 
 def queue_source_email(
@@ -1174,22 +1176,15 @@ def queue_source_email(
         lists = list(MailingList.objects.filter(program=program, is_active=True))
     elif any(m.program_id != program.pk or not m.is_active for m in lists):
         raise ValidationError({"lists": _("Choose active lists of this program.")})
-    now = now or timezone.now()
-    made = []
-    with transaction.atomic():
-        for mailing_list in lists:
-            message = _queue_message(
-                mailing_list,
-                ListMessage.Kind.SOURCE,
-                source_kind=kind,
-                source_key=key,
-                key=f"{kind}:{key}"[:100] if once else "",
-                user=user,
-                now=now,
-            )
-            if message is not None:
-                made.append(message)
-    return made
+    return _queue_to_lists(
+        lists,
+        ListMessage.Kind.SOURCE,
+        source_kind=kind,
+        source_key=key,
+        key=f"{kind}:{key}"[:100] if once else "",
+        user=user,
+        now=now or timezone.now(),
+    )
 
 
 def queue_digest_notices(*, now: dt.datetime | None = None) -> int:
