@@ -132,3 +132,21 @@ def test_unknown_address_fails_at_once_and_stays_visible(program, mailbox):
 def _confirmed(program, email: str, language: str) -> Subscription:
     subscription = services.subscribe(program=program, email=email, language=language).subscription
     return services.confirm_subscription(token=services.new_confirmation_token(subscription))
+
+
+def test_requeue_command_hands_a_lost_email_to_the_queue_again(program, mailbox):
+    import io
+
+    from django.core.management import call_command
+
+    services.subscribe(program=program, email="ana@example.org", language="en")
+    long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    SubscriberEmail.objects.update(status="sending", claimed_at=long_ago)  # a worker died
+    out = io.StringIO()
+
+    call_command("requeue_newsletter_emails", stdout=out)
+    run_tasks(queue="email")
+
+    assert out.getvalue() == "1 e-mails to subscribers queued again\n"
+    assert SubscriberEmail.objects.get().status == "sent"
+    assert mailbox.wait_for(1)[0]["To"] == "ana@example.org"
