@@ -144,3 +144,37 @@ def test_spanish_version_speaks_spanish_on_an_english_page(client, issue):
     # Links inside the Spanish issue lead to the Spanish site.
     assert '<a href="/es/programs/wikimedia-clinics/newsletter/7/en/" hreflang="en"' in page
     assert "Parts of this translation are not translated yet" in page
+
+
+def _page_queries(client, url: str) -> int:
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_issue_page_queries_do_not_grow_with_sessions(client, issue, program):
+    from tests.conftest import make_session
+
+    services.publish_issue(issue=issue)
+    few = _page_queries(client, _url(issue))
+    for number in (10, 11):
+        make_session(program, number, start_date=dt.date(2030, 5, number), status="held")
+    services.compile_issue(issue=issue)
+
+    assert _page_queries(client, _url(issue)) == few
+
+
+def test_demo_issue_page(client, db):
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+
+    page = client.get("/programs/lets-connect/newsletter/21/en/").content.decode()
+
+    assert "<h1>Let\u2019s Connect Newsletter Issue 21</h1>" in page
+    assert "<h2>Did you miss Learning Clinics - no worries!</h2>" in page
+    assert "<h3>February 2025 Learning Clinics</h3>" in page
+    assert "Deadline: December 30, 2024, end of the day (UTC)." in page
