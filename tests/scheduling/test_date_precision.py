@@ -208,3 +208,14 @@ def test_api_says_month_and_precision(client, program):
     [row] = client.get(f"/api/programs/{program.slug}/sessions").json()
 
     assert (row["date"], row["date_precision"], row["month"]) == (None, "month", "2031-01")
+
+
+def test_archive_table_shows_the_month_of_a_past_month_only_session(client, program):
+    make_session(
+        program, 1, start_date=None, start_time=None, date_precision=MONTH,
+        start_month=dt.date(2024, 9, 1), status=ClinicSession.Status.HELD,
+    )  # fmt: skip
+
+    page = client.get(program.get_absolute_url()).content.decode()
+
+    assert "<td>September 2024</td>" in page
