@@ -193,6 +193,10 @@ def test_organizer_publishes_from_the_results_page_and_sees_each_page(
 ):
     target = make_target(closed.program)
     client.force_login(owner)
+    dashboard = client.get(reverse("consultations:manage", args=[closed.program.slug, closed.slug]))
+    assert "Results not published to the program's wikis and mailing lists yet" in (
+        dashboard.content.decode()
+    )
     page = client.get(RESULTS.replace(SITE, "").replace("/programs/", "/manage/programs/"))
     assert page.status_code == 200
     assert "A results page per language goes to 1 wiki." in page.content.decode()
@@ -212,6 +216,10 @@ def test_organizer_publishes_from_the_results_page_and_sees_each_page(
         )
     assert "Publish the results again" in shown
     assert "Wikimedia-l &lt;wikimedia-l@example.org&gt;: <span" in shown
+    dashboard = client.get(reverse("consultations:manage", args=[closed.program.slug, closed.slug]))
+    assert "Results published to the program's wikis and mailing lists on" in (
+        dashboard.content.decode()
+    )
 
 
 def test_organizer_publish_before_closing_gets_the_reason_and_a_400(client, consultation, owner):
