@@ -140,22 +140,6 @@ else:
         }
     }
 
-# Rate limits (registration) count hits from every process, so they live in a shared cache:
-# Redis when configured, else a table of the database (made by a registration migration).
-CACHES["ratelimit"] = (
-    {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "ratelimit",
-    }
-    if REDIS_URL
-    else {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "clinicdesk_ratelimit_cache",
-        "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 10},
-    }
-)
-
 # --- Background work: a database-backed task queue, run by `manage.py db_worker` -------------
 TASKS = {
     "default": {

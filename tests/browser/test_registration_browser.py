@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.cache import caches
 from playwright.sync_api import expect
 
 from clinicdesk.registration import services
@@ -45,7 +44,6 @@ def test_registration_browser_register_email_cancel_promotes_the_waitlist(
     live_server, new_context, one_seat, smtp_server, screenshot_dir
 ):
     box = smtp_server
-    caches["ratelimit"].clear()
     with worker_process(**smtp_env(box.port, site_url=live_server.url)):
         page = new_context(timezone_id="America/Mexico_City").new_page()
         page.goto(live_server.url + one_seat.get_absolute_url())

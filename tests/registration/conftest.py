@@ -9,7 +9,6 @@ from dataclasses import replace
 from email.message import EmailMessage
 
 import pytest
-from django.core.cache import caches
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -23,21 +22,6 @@ from tests.support.worker import run_tasks
 # 13:00 UTC on Monday 17 June 2030: 15:00 in Madrid, 22:00 in Tokyo, 07:00 in Mexico City.
 STARTS_AT = dt.datetime(2030, 6, 17, 13, 0, tzinfo=dt.UTC)
 BEFORE = dt.datetime(2030, 6, 1, 12, 0, tzinfo=dt.UTC)  # registration is open then
-
-
-@pytest.fixture(autouse=True)
-def _empty_rate_limits(request):
-    """The rate-limit counters live in a database table that transactional tests do not flush."""
-    marked = request.node.get_closest_marker("django_db") is not None
-    requested = {"db", "transactional_db"} & set(request.fixturenames)
-    uses_db = marked or requested
-    if uses_db:
-        if not marked:  # set the database up before using it (the marker does it itself)
-            request.getfixturevalue(sorted(requested)[0])
-        caches["ratelimit"].clear()
-    yield
-    if uses_db:
-        caches["ratelimit"].clear()
 
 
 def open_registration(session: ClinicSession, **options) -> None:

@@ -1,15 +1,18 @@
-"""Rate limits per client address, counted in the shared ``ratelimit`` cache: another process
-sees the same count."""
+"""Rate limits per client address, counted in a table of the database: another process sees the
+same count, and two hits at once are both counted."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
-from django.core.cache import caches
+from django.db import connection
 from django.test import RequestFactory
 
+from clinicdesk.core.models import RateCounter
 from clinicdesk.registration import ratelimit
 from tests.registration.processes import ROOT, process_env
 
@@ -57,14 +60,28 @@ def test_no_limit_when_set_to_zero(db):
     assert all(ratelimit.hit(request, "x", ratelimit.Limit(0, 60)) is None for _ in range(50))
 
 
-def test_ratelimit_cache_is_the_database_by_default():
-    assert caches["ratelimit"].__class__.__name__ == "DatabaseCache"
+def test_each_window_is_one_row_and_windows_that_are_over_go(db, monkeypatch):
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1")
+    minute = ratelimit.Limit(100, 60)
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    for _ in range(3):
+        ratelimit.hit(request, "register", minute)
+    assert list(RateCounter.objects.values_list("key", "hits")) == [
+        ("register:192.0.2.1:30000000", 3)
+    ]
+    clock[0] += 120  # two windows later: the first hit of the new window clears the old one
+    ratelimit.hit(request, "register", minute)
+    assert list(RateCounter.objects.values_list("key", "hits")) == [
+        ("register:192.0.2.1:30000002", 1)
+    ]
 
 
 HITS_FROM_ANOTHER_PROCESS = """
 import django
 django.setup()
 from django.test import RequestFactory
+from clinicdesk.core.models import RateCounter
 from clinicdesk.registration import ratelimit
 request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.9")
 print([ratelimit.hit(request, "register", ratelimit.Limit(5, 600)) for _ in range(3)])
@@ -91,14 +108,38 @@ def test_limit_is_shared_with_another_process():
 
 
 @pytest.mark.django_db(transaction=True)  # as in a request: no transaction around the hit
-def test_cache_down_lets_people_through(settings, caplog):
-    settings.CACHES = {
-        **settings.CACHES,
-        "ratelimit": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "no_such_table",
-        },
-    }
-    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1")
-    assert ratelimit.hit(request, "register", LIMIT) is None
-    assert "rate limit cache unavailable" in caplog.text
+def test_counter_unavailable_lets_people_through(caplog):
+    table = RateCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} RENAME TO {table}_away")
+    try:
+        request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.1")
+        assert ratelimit.hit(request, "register", LIMIT) is None
+        assert "rate limit counter unavailable" in caplog.text
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {table}_away RENAME TO {table}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hits_at_once_are_all_counted():
+    # Ten threads, each with its own connection, hit at the same moment: one statement each,
+    # so none of the hits is lost and the sixth and later are refused.
+    barrier = threading.Barrier(10)
+    answers: list[int | None] = []
+
+    def one() -> None:
+        request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.3")
+        barrier.wait()
+        try:
+            answers.append(ratelimit.hit(request, "register", LIMIT))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers.count(None) == 5
+    assert RateCounter.objects.get().hits == 10
