@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from clinicdesk.digests.models import Digest, FollowUp, Item, Resource, Topic
+from clinicdesk.digests.models import Digest, FollowUp, FollowUpReminder, Item, Resource, Topic
 from clinicdesk.lib.languages import is_language
 from clinicdesk.scheduling import access as scheduling_access
 from clinicdesk.scheduling.access import User
@@ -53,4 +53,13 @@ def get_resource_for_organizer(user: User, slug: str, number: int, resource_id: 
     session = scheduling_access.get_session_for_organizer(user, slug, number)
     return get_object_or_404(
         Resource.objects.select_related("session"), session=session, pk=resource_id
+    )
+
+
+def get_reminder_for_organizer(user: User, slug: str, reminder_id: int) -> FollowUpReminder:
+    """A reminder e-mail naming a follow-up of a program the user organizes."""
+    program = scheduling_access.get_program_for_organizer(user, slug)
+    return get_object_or_404(
+        FollowUpReminder.objects.filter(follow_ups__session__program=program).distinct(),
+        pk=reminder_id,
     )

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from clinicdesk.outbox.models import OutboxMessage
 from clinicdesk.scheduling.models import ClinicSession, Person, Program, Segment
 
 
@@ -313,6 +314,39 @@ class OwnerContact(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class FollowUpReminder(OutboxMessage):
+    """The e-mail reminding an owner of their overdue follow-ups (on the shared outbox).
+
+    Written, with the follow-ups it names, in the transaction that decides it; composed at
+    delivery from the record as it is then (a follow-up done meanwhile is left out, and the
+    e-mail is skipped when none is left or the owner has no reminder address any more).
+    ``key`` names the owner and the due state of those follow-ups (each one's due date and
+    last reminder), so each reminder is written once however often the periodic work runs.
+    """
+
+    owner = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="follow_up_reminders",
+        verbose_name=_("owner"),
+    )
+    follow_ups = models.ManyToManyField(
+        FollowUp, related_name="reminders", verbose_name=_("follow-ups")
+    )
+    key = models.CharField(max_length=64, unique=True, editable=False)
+    # What was sent (or tried), recorded at delivery.
+    recipient = models.EmailField(_("sent to"), blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+
+    class Meta(OutboxMessage.Meta):
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("follow-up reminder")
+        verbose_name_plural = _("follow-up reminders")
+
+    def __str__(self) -> str:
+        return f"{self.owner} ({self.get_status_display()})"
 
 
 class SearchDocument(models.Model):

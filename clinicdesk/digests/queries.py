@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 
 from clinicdesk.digests import documents as d
 from clinicdesk.digests.attribution import STAFF, VOLUNTEER, Speaker
-from clinicdesk.digests.models import Digest, FollowUp, Item, Resource, Topic
+from clinicdesk.digests.models import Digest, FollowUp, FollowUpReminder, Item, Resource, Topic
 from clinicdesk.lib.languages import language_name
 from clinicdesk.scheduling.models import ClinicSession, Person, Program
 from clinicdesk.scheduling.queries import content_version
@@ -512,19 +512,33 @@ def follow_ups(
     status: str | None = FollowUp.Status.OPEN,
     today: dt.date,
 ) -> list[OwnerFollowUps]:
-    """Follow-ups of these programs grouped by owner, the most overdue first (one query)."""
+    """Follow-ups of these programs grouped by owner, the most overdue first, each with its
+    latest reminder e-mail as ``latest_reminder`` (two queries)."""
     found = FollowUp.objects.filter(session__program__in=programs).select_related(
         "owner", "requester", "session__program"
     )
     if status:
         found = found.filter(status=status)
     by_owner: dict[int, OwnerFollowUps] = {}
-    for follow_up in found.order_by("owner__name", "due_date", "pk"):
+    listed = list(found.order_by("owner__name", "due_date", "pk"))
+    latest = latest_reminders([follow_up.pk for follow_up in listed])
+    for follow_up in listed:
+        follow_up.latest_reminder = latest.get(follow_up.pk)  # type: ignore[attr-defined]
         group = by_owner.setdefault(follow_up.owner_id, OwnerFollowUps(follow_up.owner, [], 0))
         group.follow_ups.append(follow_up)
         if is_overdue(follow_up, today):
             group.overdue += 1
     return sorted(by_owner.values(), key=lambda group: (-group.overdue, group.owner.name))
+
+
+def latest_reminders(follow_up_ids: list[int]) -> dict[int, FollowUpReminder]:
+    """The latest reminder e-mail naming each of these follow-ups (one query)."""
+    links = (
+        FollowUpReminder.follow_ups.through.objects.filter(followup_id__in=follow_up_ids)
+        .select_related("followupreminder")
+        .order_by("followupreminder__created_at", "followupreminder_id")
+    )
+    return {link.followup_id: link.followupreminder for link in links}
 
 
 def is_overdue(follow_up: FollowUp, today: dt.date) -> bool:

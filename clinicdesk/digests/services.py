@@ -16,7 +16,7 @@ matches.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1015,11 +1015,6 @@ def set_reminder_address(*, person: Person, email: str) -> OwnerContact | None:
         person=person, defaults={"email": email}
     )
     return contact
-
-
-def record_reminded(*, follow_ups: Iterable[FollowUp], when: dt.datetime) -> None:
-    """Notes that the owner was reminded of these follow-ups at ``when``."""
-    FollowUp.objects.filter(pk__in=[f.pk for f in follow_ups]).update(last_reminded_at=when)
 
 
 # --- Resources on a session or segment --------------------------------------------------------

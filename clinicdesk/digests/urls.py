@@ -32,6 +32,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         manage.reminder_address,
         name="reminder-address",
     ),
+    path(
+        _manage_program + "follow-up-reminders/<int:reminder_id>/retry/",
+        manage.reminder_retry,
+        name="reminder-retry",
+    ),
     path(_manage_program + "digests/", manage.program_digests, name="program-digests"),
     path(_manage_program + "digests/import/", manage.import_page, name="import"),
     # Organizers: a session's versions and resources

@@ -9,7 +9,7 @@ import pytest
 
 from clinicdesk.demo import seed_path
 from clinicdesk.digests import services
-from clinicdesk.digests.models import Digest
+from clinicdesk.digests.models import Digest, FollowUp
 from clinicdesk.scheduling import services as scheduling_services
 from clinicdesk.scheduling.models import ClinicSession, Person
 from tests.conftest import make_session
@@ -97,3 +97,30 @@ def digest(held, people) -> Digest:
         },
     )
     return digest
+
+
+def add_follow_up(
+    digest: Digest,
+    owner: Person,
+    text: str,
+    due: dt.date | None,
+    status: str = "open",
+    resolution: str = "",
+) -> FollowUp:
+    """A follow-up asked for by "a volunteer from Spain", in the digest's only topic."""
+    item = services.add_item(
+        topic=digest.topics.get(),
+        kind="follow_up",
+        text=text,
+        follow_up={
+            "owner": owner,
+            "due_date": due,
+            "status": status,
+            "resolution": resolution,
+            "requester": None,
+            "requester_label": "volunteer from Spain",
+            "requester_level": "",
+        },
+    )
+    assert item.follow_up is not None
+    return item.follow_up

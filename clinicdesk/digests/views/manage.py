@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clinicdesk.digests import access, queries, services
+from clinicdesk.digests import access, queries, reminders, services
 from clinicdesk.digests.forms import (
     DigestCreateForm,
     FollowUpForm,
@@ -36,7 +36,7 @@ from clinicdesk.digests.forms import (
     TranslateForm,
 )
 from clinicdesk.digests.importers.apply import import_digest
-from clinicdesk.digests.models import Digest, FollowUp, Item, Topic
+from clinicdesk.digests.models import Digest, FollowUp, FollowUpReminder, Item, Topic
 from clinicdesk.digests.renderers import render_html
 from clinicdesk.scheduling import access as scheduling_access
 from clinicdesk.scheduling.models import ClinicSession, Person, Program
@@ -735,6 +735,19 @@ def reminder_address(request: HttpRequest, slug: str, follow_up_id: int) -> Http
         form,
         status=INVALID,
     )
+
+
+@login_required
+@require_POST
+def reminder_retry(request: HttpRequest, slug: str, reminder_id: int) -> HttpResponse:
+    """Sends a failed reminder e-mail again (after the address was fixed)."""
+    reminder = access.get_reminder_for_organizer(request.user, slug, reminder_id)
+    reminder = reminders.retry_reminder(reminder=reminder)
+    if reminder.status == FollowUpReminder.Status.PENDING:
+        messages.success(request, _("The reminder will be sent again."))
+    else:
+        messages.error(request, _("Only a reminder that failed can be sent again."))
+    return redirect("digests:follow-ups", slug=slug)
 
 
 @login_required
