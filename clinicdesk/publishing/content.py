@@ -112,6 +112,8 @@ def _upcoming_call(session: ClinicSession) -> programpage.UpcomingCall:
         page_url=absolute(session.get_absolute_url()),
         starts_at=session.starts_at,
         date=session.start_date,
+        date_precision=session.date_precision,
+        month=session.start_month,
         meeting_url=session.meeting_url,
         topics=tuple(
             programpage.ScheduledTopic(segment.title, segment.presenter)
@@ -154,6 +156,8 @@ def program_parts(target: WikiTarget, *, now: dt.datetime | None = None) -> tupl
                 topics=tuple((code, tuple(names)) for code, names in topics.items()),
                 languages=tuple(scheduling_queries.archive_languages(session)),
                 digests=tuple(links),
+                date_precision=session.date_precision,
+                month=session.start_month,
             )
         )
     return programpage.program_parts(upcoming, rows, language=target.language)

@@ -31,6 +31,7 @@ from clinicdesk.publishing import sources
 from clinicdesk.publishing.models import ListMessage, ListSender, MailingList, WikiPage
 from clinicdesk.publishing.wiki import split_api_url
 from clinicdesk.scheduling.models import ClinicSession, Program
+from clinicdesk.scheduling.timetext import describe_undated
 
 
 def _absolute(path: str) -> str:
@@ -66,7 +67,7 @@ def _call(session: ClinicSession, language: str) -> dict[str, Any]:
             describe_date(session.start_date, language), _("time to be announced")
         )
     else:
-        when = _("date to be discussed")
+        when = describe_undated(session.date_precision, session.start_month, language)
     topics = []
     for segment in session.segments.all():
         if segment.presenter:

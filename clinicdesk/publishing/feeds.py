@@ -25,6 +25,7 @@ from clinicdesk.lib.formats import describe_date
 from clinicdesk.lib.languages import language_name
 from clinicdesk.scheduling import queries as scheduling_queries
 from clinicdesk.scheduling.models import ClinicSession, Program
+from clinicdesk.scheduling.timetext import describe_undated
 
 ITEMS = 50
 
@@ -43,7 +44,7 @@ def _when(session: ClinicSession) -> str:
         }
     if session.start_date is not None:
         return describe_date(session.start_date, _language())
-    return _("date to be discussed")
+    return describe_undated(session.date_precision, session.start_month, _language())
 
 
 class SessionsFeed(Feed[ClinicSession, Program]):
@@ -135,7 +136,10 @@ class DigestsFeed(Feed[Digest, Program]):
 
     def item_description(self, item: Digest) -> str:
         session = item.session
-        held = describe_date(session.start_date, _language()) if session.start_date else ""
+        if session.start_date is not None:
+            held = describe_date(session.start_date, _language())
+        else:
+            held = describe_undated(session.date_precision, session.start_month, _language())
         return _("The digest of %(title)s, held %(date)s.") % {
             "title": session.display_title,
             "date": held,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinicdesk.publishing.models import ListSender, MailingList, WikiTarget
 from clinicdesk.scheduling.models import ClinicSession
+from clinicdesk.scheduling.timetext import describe_undated
 
 
 class WikiTargetForm(forms.ModelForm[WikiTarget]):
@@ -74,7 +75,7 @@ class SessionChoice(forms.ModelMultipleChoiceField[ClinicSession]):
             return f"{obj.display_title} — {obj.starts_at:%Y-%m-%d %H:%M} UTC"
         if obj.start_date is not None:
             return f"{obj.display_title} — {obj.start_date:%Y-%m-%d}"
-        return obj.display_title
+        return f"{obj.display_title} — {describe_undated(obj.date_precision, obj.start_month)}"
 
 
 class AnnouncementForm(forms.Form):

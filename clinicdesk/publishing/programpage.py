@@ -22,6 +22,7 @@ from clinicdesk.digests.renderers.wikitext import escape, page_title
 from clinicdesk.lib.formats import describe_date
 from clinicdesk.lib.languages import language_name
 from clinicdesk.publishing.markers import Part
+from clinicdesk.scheduling.timetext import describe_undated
 
 UPCOMING = "upcoming"
 ARCHIVE = "archive"
@@ -40,6 +41,9 @@ class UpcomingCall:
     page_url: str  # the session's page on clinicdesk: the time in the reader's zone
     starts_at: dt.datetime | None = None  # aware; written in UTC
     date: dt.date | None = None  # when the time of day is not known
+    # Without a date: "month" (only ``month`` known) or "discussed" (maybe in ``month``).
+    date_precision: str = "discussed"
+    month: dt.date | None = None
     meeting_url: str = ""
     topics: tuple[ScheduledTopic, ...] = ()
     cancelled: bool = False
@@ -60,6 +64,9 @@ class ArchiveRow:
     topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
     languages: tuple[str, ...] = ()
     digests: tuple[DigestLink, ...] = ()
+    # Without a date, as for :class:`UpcomingCall`: a past call may be known by its month.
+    date_precision: str = "discussed"
+    month: dt.date | None = None
 
 
 def _url(url: str) -> str:
@@ -91,7 +98,7 @@ def _when(call: UpcomingCall, language: str) -> str:
         return f"{when} ({_external(call.page_url, _('your local time'))})"
     if call.date is not None:
         return "{} ({})".format(describe_date(call.date, language), _("time to be announced"))
-    return _("date to be discussed")
+    return describe_undated(call.date_precision, call.month, language)
 
 
 def upcoming_wikitext(calls: Sequence[UpcomingCall], *, language: str) -> str:
@@ -162,9 +169,11 @@ def archive_wikitext(rows: Sequence[ArchiveRow], *, language: str) -> str:
             number = f"{row.number:03d}"
             lines.append("|-")
             lines.append("| " + (_digest_link(row.digests[0], number) if row.digests else number))
-            lines.append(
-                "| " + (describe_date(row.date, language, form="medium") if row.date else "")
-            )
+            if row.date is not None:
+                date = describe_date(row.date, language, form="medium")
+            else:
+                date = describe_undated(row.date_precision, row.month, language)
+            lines.append(f"| {date}")
             lines.extend(_topics_cell(row.topics))
             lines.append("| " + _language_names(row.languages, language))
             links = [

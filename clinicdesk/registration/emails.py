@@ -24,6 +24,7 @@ from clinicdesk.lib.languages import language_name
 from clinicdesk.outbox.emails import Attachment, Email, render
 from clinicdesk.registration.models import OutboundEmail, Registration
 from clinicdesk.scheduling.calendars import build_calendar, session_event
+from clinicdesk.scheduling.timetext import describe_undated
 
 # --- What each e-mail says -------------------------------------------------------------------
 
@@ -82,7 +83,7 @@ def compose(outbound: OutboundEmail, *, manage_token: str) -> Email:
         manage_url = _absolute(reverse("registration:manage", kwargs={"token": manage_token}))
         session_url = _absolute(session.get_absolute_url())
         when = when_in_session_zone = None
-        day = ""
+        day = undated = ""
         if session.starts_at is not None:
             when = describe_instant(session.starts_at, registration.home_time_zone, language)
             if session.time_zone != registration.home_time_zone:
@@ -91,6 +92,8 @@ def compose(outbound: OutboundEmail, *, manage_token: str) -> Email:
                 )
         elif session.start_date is not None:
             day = describe_date(session.start_date, language)
+        else:
+            undated = describe_undated(session.date_precision, session.start_month, language)
         is_confirmed = registration.status == Registration.Status.CONFIRMED
         reminder_minutes = _reminder_minutes(outbound.key)
         waitlist_position = None
@@ -110,6 +113,7 @@ def compose(outbound: OutboundEmail, *, manage_token: str) -> Email:
             "when": when,
             "when_in_session_zone": when_in_session_zone,
             "day": day,
+            "undated": undated,
             "duration_minutes": session.duration_minutes,
             "meeting_url": session.meeting_url if is_confirmed else "",
             "session_url": session_url,

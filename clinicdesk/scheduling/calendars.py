@@ -82,6 +82,8 @@ def build_calendar(
             component.add("dtend", event.day + dt.timedelta(days=1))
             day = event.day
         else:
+            # No day yet (only the month known, or the date to be discussed): a calendar
+            # event needs one, and a guessed day would sit in people's calendars as a fact.
             continue
         first, last = min(first, day), max(last, day)
         calendar.add_component(component)

@@ -167,6 +167,20 @@ def test_session_without_date_gives_a_calendar_without_events(client, program):
     assert calendar.walk("VEVENT") == []
 
 
+def test_session_known_only_by_its_month_has_no_event_anywhere(client, program):
+    # A calendar event needs a day; the month is not made into a guessed first day.
+    make_session(
+        program, 3, start_date=None, start_time=None, date_precision="month",
+        start_month=dt.date(2031, 1, 1),
+    )  # fmt: skip
+    dated = make_session(program, 4, start_date=dt.date(2031, 1, 20), start_time=None)
+
+    assert _parse(client.get(_ics(3))).walk("VEVENT") == []
+    assert [str(e["UID"]) for e in _parse(client.get(FEED)).walk("VEVENT")] == [
+        f"{dated.uid}@clinicdesk"
+    ]
+
+
 def test_session_calendar_uid_stable_and_sequence_follows_the_time(client, program):
     session = make_session(
         program, 1, start_date=dt.date(2030, 1, 17), start_time=dt.time(18, 0), time_zone=MADRID
