@@ -10,12 +10,9 @@ import pytest
 from clinicdesk.digests import services as digest_services
 from clinicdesk.newsletters import services
 from clinicdesk.newsletters.models import Issue, Opportunity
-from clinicdesk.publishing import services as publishing_services
-from clinicdesk.publishing.models import WikiTarget
 from clinicdesk.scheduling import services as scheduling_services
-from clinicdesk.scheduling.models import ClinicSession, Program
+from clinicdesk.scheduling.models import ClinicSession
 from tests.conftest import make_session
-from tests.support.wiki import unique_title
 
 HELD = ClinicSession.Status.HELD
 NOW = dt.datetime(2030, 6, 1, 9, 0, tzinfo=dt.UTC)
@@ -94,21 +91,3 @@ def issue(program, record) -> Issue:
 
 def open_opportunity(record: dict[str, object]) -> Opportunity:
     return record["open"]  # type: ignore[return-value]
-
-
-@pytest.fixture
-def make_target(wiki, wiki_bot_login):
-    def make(program: Program, **fields) -> WikiTarget:
-        stem = unique_title("Newsletter test")
-        fields.setdefault("program_page_title", stem)
-        fields.setdefault("digest_title_pattern", stem + "/{number}/{language}")
-        fields.setdefault("edit_summary", "Updated from clinicdesk")
-        return publishing_services.create_wiki_target(
-            program=program,
-            name=fields.pop("name", "Test Wiki"),
-            api_url=wiki.api_url,
-            credentials_name=fields.pop("credentials", wiki_bot_login),
-            **fields,
-        )
-
-    return make

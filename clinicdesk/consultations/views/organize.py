@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, User
@@ -31,18 +30,11 @@ from clinicdesk.consultations.models import Consultation, Submission
 from clinicdesk.consultations.outputs import results_document
 from clinicdesk.consultations.renderers import render_text, render_wikitext
 from clinicdesk.consultations.views.public import _method, results_context
+from clinicdesk.core.forms import attach_error
 from clinicdesk.scheduling import access as scheduling_access
 
 GET_POST = ["GET", "POST"]
 INVALID = 400
-
-
-def _attach(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _consultation(request: HttpRequest, slug: str, consultation: str) -> Consultation:
@@ -94,7 +86,7 @@ def consultation_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             saved = services.create_consultation(program=program, **form.service_values())
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             _notes(request, saved.notes)
             messages.success(
@@ -125,7 +117,7 @@ def consultation_edit(request: HttpRequest, slug: str, consultation: str) -> Htt
         try:
             saved = services.update_consultation(consultation=found, **form.service_values())
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
             found = _consultation(request, slug, consultation)
         else:
             _notes(request, saved.notes)
@@ -246,7 +238,7 @@ def initiatives(request: HttpRequest, slug: str, consultation: str) -> HttpRespo
                 language=form.cleaned_data["language"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(
                 request,
@@ -279,7 +271,7 @@ def group_edit(
                 group=group,
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Saved the group."))
             return redirect(_url("manage-initiatives", found))
@@ -314,7 +306,7 @@ def initiative_edit(
                 initiative=initiative,
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Saved the initiative."))
             return redirect(_url("manage-initiatives", found))
@@ -353,7 +345,7 @@ def communities(request: HttpRequest, slug: str, consultation: str) -> HttpRespo
             try:
                 count = services.add_communities(consultation=found, text=form.cleaned_data["text"])
             except ValidationError as error:
-                _attach(form, error)
+                attach_error(form, error)
             else:
                 messages.success(
                     request,

@@ -34,6 +34,7 @@ from clinicdesk.consultations.resultstext import (
     suppression_explanation,
     tie_rule_explanation,
 )
+from clinicdesk.core.forms import attach_error
 from clinicdesk.core.pagecache import cached_public_page
 from clinicdesk.scheduling.queries import content_version
 
@@ -97,17 +98,6 @@ def _submission_form(consultation: Consultation, data: Any = None) -> Submission
     )
 
 
-def _attach(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            if field == "choices":
-                target = None
-            form.add_error(target, errors)
-    else:
-        form.add_error(None, error)
-
-
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, slug: str, consultation: str) -> HttpResponse:
     found = queries.get_public_consultation(slug, consultation)
@@ -121,7 +111,7 @@ def submit(request: HttpRequest, slug: str, consultation: str) -> HttpResponse:
         try:
             services.submit_priorities(consultation=found, **form.service_values())
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error, above=("choices",))
         else:
             return HttpResponseRedirect(_url("submitted", found), status=303)
     context.update(form=form, refusal=services.submission_refusal(found, timezone.now()))
@@ -276,7 +266,7 @@ def rank(request: HttpRequest, slug: str, consultation: str, token: str) -> Http
                     consultation=found, participant=participant, choices=form.choices()
                 )
             except ValidationError as error:
-                _attach(form, error)
+                attach_error(form, error, above=("choices",))
             else:
                 messages.success(
                     request,

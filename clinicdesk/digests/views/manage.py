@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clinicdesk.core.forms import attach_error
 from clinicdesk.digests import access, queries, reminders, services
 from clinicdesk.digests.forms import (
     DigestCreateForm,
@@ -43,15 +43,6 @@ from clinicdesk.scheduling.models import ClinicSession, Person, Program
 
 GET_POST = ["GET", "POST"]
 INVALID = 400
-
-
-def _attach(form: forms.Form, error: ValidationError) -> None:
-    """Shows a service's error on the form's field when it has that field, else above it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _digest(request: HttpRequest, slug: str, number: int, language: str) -> Digest:
@@ -125,7 +116,7 @@ def session_digests(request: HttpRequest, slug: str, number: int) -> HttpRespons
         try:
             digest = services.create_digest(session=session, language=form.cleaned_data["language"])
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Started the digest. Add its topics below."))
             return redirect(editor_url(digest))
@@ -141,7 +132,7 @@ def resource_create(request: HttpRequest, slug: str, number: int) -> HttpRespons
         try:
             services.add_resource(session=session, **form.service_values())
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Added the resource."))
             return redirect(_session_digests_url(session) + "#resources")
@@ -230,7 +221,7 @@ def editor(request: HttpRequest, slug: str, number: int, language: str) -> HttpR
         try:
             services.update_digest(digest=digest, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Saved the header."))
             return redirect(editor_url(digest))
@@ -312,7 +303,7 @@ def translate(request: HttpRequest, slug: str, number: int, language: str) -> Ht
                 source=digest, language=form.cleaned_data["language"]
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(
                 request,
@@ -333,7 +324,7 @@ def link(request: HttpRequest, slug: str, number: int, language: str) -> HttpRes
         try:
             services.link_translation(digest=digest, source=source)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Linked as a translation."))
             return redirect(editor_url(digest))
@@ -363,7 +354,7 @@ def topic_create(request: HttpRequest, slug: str, number: int, language: str) ->
         try:
             topic = services.add_topic(digest=digest, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Added the topic “%(title)s”.") % {"title": topic.title})
             return redirect(editor_url(digest, f"topic-{topic.pk}"))
@@ -405,7 +396,7 @@ def topic_edit(
         try:
             services.update_topic(topic=topic, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
             topic = access.get_topic(digest, topic_id)
         else:
             messages.success(request, _("Saved the topic “%(title)s”.") % {"title": topic.title})
@@ -529,7 +520,7 @@ def item_create(
                 topic=topic, kind=form.cleaned_data["kind"], parent=parent, **form.service_values()
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Added the item."))
             return redirect(editor_url(digest, f"topic-{topic.pk}"))
@@ -557,7 +548,7 @@ def item_edit(
             try:
                 services.update_item(item=item, **values)
             except ValidationError as error:
-                _attach(form, error)
+                attach_error(form, error)
             else:
                 messages.success(request, _("Saved the item."))
                 return redirect(editor_url(digest, f"item-{item.pk}"))
@@ -702,7 +693,7 @@ def follow_up_edit(request: HttpRequest, slug: str, follow_up_id: int) -> HttpRe
         try:
             services.update_follow_up(follow_up=follow_up, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
             follow_up = access.get_follow_up_for_organizer(request.user, slug, follow_up_id)
         else:
             messages.success(request, _("Saved the follow-up."))
@@ -721,7 +712,7 @@ def reminder_address(request: HttpRequest, slug: str, follow_up_id: int) -> Http
         try:
             services.set_reminder_address(person=follow_up.owner, email=form.cleaned_data["email"])
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(
                 request,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clinicdesk.core.forms import attach_error
 from clinicdesk.newsletters import access, queries, services
 from clinicdesk.newsletters.forms import (
     IssueForm,
@@ -37,15 +37,6 @@ from clinicdesk.newsletters.renderers import render_html
 
 GET_POST = ["GET", "POST"]
 INVALID = 400
-
-
-def _attach(form: forms.Form, error: ValidationError) -> None:
-    """Shows a service's error on the form's field when it has that field, else above it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def editor_url(issue: Issue, anchor: str = "") -> str:
@@ -99,7 +90,7 @@ def issue_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             issue = services.create_issue(program=program, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(
                 request,
@@ -124,7 +115,7 @@ def opportunity_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.create_opportunity(program=program, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Opportunity added."))
             return redirect(_manage_url(slug))
@@ -151,7 +142,7 @@ def opportunity_edit(request: HttpRequest, slug: str, opportunity_id: int) -> Ht
         try:
             services.update_opportunity(opportunity=opportunity, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Opportunity saved."))
             return redirect(_manage_url(slug))
@@ -253,7 +244,7 @@ def texts(request: HttpRequest, slug: str, number: int, language: str) -> HttpRe
         try:
             services.update_issue(issue=issue, **form.service_values(issue))
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Texts saved."))
             return redirect(editor_url(issue, "texts"))
@@ -306,7 +297,7 @@ def story_create(request: HttpRequest, slug: str, number: int, language: str) ->
         try:
             story = services.add_story(issue=issue, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Story added."))
             return redirect(editor_url(issue, f"story-{story.pk}"))
@@ -349,7 +340,7 @@ def story_edit(
         try:
             services.update_story(story=story, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Story saved."))
             return redirect(editor_url(issue, f"story-{story.pk}"))

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from clinicdesk.core.forms import attach_error
 from clinicdesk.lib.formats import describe_time
 from clinicdesk.planning import queries, services
 from clinicdesk.planning.core.weekgrid import CELLS_PER_DAY, utc_to_cells
@@ -92,14 +93,6 @@ def _render(
     )
 
 
-def _attach(form: PollAnswerForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @require_http_methods(["GET", "POST"])
 def poll_page(request: HttpRequest, slug: str) -> HttpResponse:
     program, poll = queries.public_poll(slug)
@@ -116,7 +109,7 @@ def poll_page(request: HttpRequest, slug: str) -> HttpResponse:
                 today=timezone.now().date(),
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(
                 request,
@@ -149,7 +142,7 @@ def answer_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
                 today=timezone.now().date(),
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Your hours are saved."))
             return redirect("planning:answer", slug=program.slug, token=str(answer.token))
