@@ -9,6 +9,9 @@ class NewslettersConfig(AppConfig):
 
     def ready(self) -> None:
         from clinicdesk.newsletters.publishing import IssueSource
+        from clinicdesk.newsletters.subscriberemails import OUTBOX
+        from clinicdesk.outbox import registry
         from clinicdesk.publishing import sources
 
         sources.register(IssueSource())
+        registry.register(OUTBOX)

@@ -27,7 +27,11 @@ publishing's e-mails to mailing lists, newsletters' e-mails to subscribers):
   saved on the row, e.g. the subject). It offers ``queue(row_id)`` (hand a new row to the
   task queue: in the same transaction with the database backend, once committed with any
   other), ``deliver(row_id)`` (what the task runs), ``retry(row)`` (an organizer's "send
-  again") and ``requeue_stalled()`` (for the periodic sweep: rows the queue lost).
+  again") and ``requeue_stalled()`` (rows the queue lost).
+* ``registry``: every app's ``Outbox``, registered in the app's ``AppConfig.ready()``
+  (``registry.register(OUTBOX)``); registration's periodic chores call
+  ``registry.requeue_stalled_everywhere()``, so a new app's e-mails are swept once it
+  registers its outbox.
   Settings: ``EMAIL_RETRY_BASE_SECONDS``, ``EMAIL_RETRY_MAX_SECONDS``, ``EMAIL_MAX_ATTEMPTS``.
 
 Example (an app's ``services.py``)::
@@ -41,4 +45,8 @@ Example (an app's ``services.py``)::
     )
     row = SubscriberEmail.objects.create(..., next_attempt_at=now)
     OUTBOX.queue(row.pk)
+
+    # the app's apps.py
+    def ready(self):
+        registry.register(OUTBOX)
 """

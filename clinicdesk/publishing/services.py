@@ -889,8 +889,9 @@ def requeue_stalled_pages(*, now: dt.datetime | None = None) -> int:
 
 
 def run_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """The periodic work: republish what changed, hand lost work to the queue again, queue
-    digest notices and "call starts soon" reminders for the lists.
+    """The periodic work: republish what changed, hand lost pages to the queue again, queue
+    digest notices and "call starts soon" reminders for the lists. (Lost list e-mails are
+    requeued with every app's by registration's periodic chores, through ``outbox.registry``.)
 
     Side effects: those of each; the chore's row records the run.
     """
@@ -900,7 +901,6 @@ def run_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         "pages_requeued": requeue_stalled_pages(now=now),
         "digest_notices_queued": queue_digest_notices(now=now),
         "reminders_queued": queue_list_reminders(now=now),
-        "emails_requeued": requeue_stalled_messages(now=now),
     }
     PublishingChore.objects.update_or_create(
         name=SWEEP, defaults={"last_run_at": now, "last_report": report}
@@ -1308,8 +1308,3 @@ def retry_list_message(*, message: ListMessage, now: dt.datetime | None = None) 
     """Sends a failed e-mail again now, with a fresh count of attempts (an organizer's
     decision, after fixing what made it fail). Side effect: a delivery task."""
     return LIST_OUTBOX.retry(message, now=now)
-
-
-def requeue_stalled_messages(*, now: dt.datetime | None = None) -> int:
-    """Hands the queue again any list e-mail it lost. Side effect: delivery tasks."""
-    return LIST_OUTBOX.requeue_stalled(now=now)

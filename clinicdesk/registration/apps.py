@@ -6,3 +6,9 @@ class RegistrationConfig(AppConfig):
     name = "clinicdesk.registration"
     label = "registration"
     verbose_name = _("Registration")
+
+    def ready(self) -> None:
+        from clinicdesk.outbox import registry
+        from clinicdesk.registration.services import OUTBOX
+
+        registry.register(OUTBOX)

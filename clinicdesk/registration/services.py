@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinicdesk.lib.tz import Fold, TimeProblem, get_zone, is_zone, to_utc
+from clinicdesk.outbox import registry as outbox_registry
 from clinicdesk.outbox.delivery import Composed, Delivery, Outbox
 from clinicdesk.registration import rules, tokens
 from clinicdesk.registration import tasks as registration_tasks
@@ -1069,14 +1070,15 @@ def prune_task_results(*, now: dt.datetime | None = None) -> int:
 
 
 def run_chores(*, now: dt.datetime | None = None) -> dict[str, Any]:
-    """The periodic work: reminders, notices of cancelled sessions, the e-mail sweep,
-    retention, old task results.
+    """The periodic work: reminders, notices of cancelled sessions, the e-mail sweep of every
+    app's outbox (``outbox.registry``), retention, old task results.
     Side effects: those of each; the chore's row records the run."""
     now = now or timezone.now()
     report: dict[str, Any] = {
         "reminders_queued": queue_due_reminders(now=now),
         "cancelled_sessions_told": notify_cancelled_sessions(now=now),
-        "emails_requeued": requeue_stalled_emails(now=now),
+        # Every app's outbox, not only registration's: each registers it in its ready().
+        "emails_requeued": outbox_registry.requeue_stalled_everywhere(now=now),
         "retention": apply_retention(now=now).as_dict(),
         "task_results_pruned": prune_task_results(now=now),
     }

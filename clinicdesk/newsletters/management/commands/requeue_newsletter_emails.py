@@ -1,6 +1,9 @@
-"""``manage.py requeue_newsletter_emails``: hands the task queue again any e-mail to a
-subscriber it lost (waiting long past its time, or claimed by a worker that stopped), for a
-cron job until the newsletter's sweep joins the periodic chores."""
+"""``manage.py requeue_newsletter_emails``: hands the task queue again, now, any e-mail to a
+subscriber it lost (waiting long past its time, or claimed by a worker that stopped).
+
+The periodic chores already do this for every app's outbox (``outbox.registry``, where
+``apps.py`` registers the subscribers' one); the command is for an operator who will not wait
+for their next run."""
 
 from __future__ import annotations
 
