@@ -191,12 +191,22 @@ def test_announcement_names_the_month_of_calls_without_a_day(mailbox, program):
     assert "* Wikimedia Clinics #001: January 2031\n" in text
     assert "* Wikimedia Clinics #002: February 2031, date to be discussed\n" in text
     assert "* Wikimedia Clinics #003: date to be discussed\n" in text
+    # No time to show in the reader's zone: the link is to the call's page.
+    assert "In your time zone:" not in text
+    assert (
+        "  The call's page: http://clinicdesk.test/programs/wikimedia-clinics/sessions/1/\n" in text
+    )
     html = html_body(by_list["wikimedia-l@lists.example.org"])
     assert "<strong>Wikimedia Clinics #001</strong>: January 2031<br>" in html
+    assert (
+        '<a href="http://clinicdesk.test/programs/wikimedia-clinics/sessions/1/">'
+        "The call's page</a>"
+    ) in html
     texto = text_body(by_list["wikimedia-es@lists.example.org"])
     assert "* Wikimedia Clinics #001: enero de 2031\n" in texto
     assert "* Wikimedia Clinics #002: febrero de 2031, fecha por acordar\n" in texto
     assert "* Wikimedia Clinics #003: fecha por acordar\n" in texto
+    assert "  Página de la llamada: http://clinicdesk.test/" in texto
 
 
 @pytest.mark.django_db
