@@ -371,9 +371,20 @@ def _literals(terms: Terms) -> tuple[str, ...]:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _accents(literals: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The accented forms of the literals' letters: only a text holding one of them can hold
+    an accented spelling of a match ("línea" for "linea")."""
+    forms = {form for literal in literals for c in literal for form in _ACCENTED.get(c, c)}
+    accented = sorted(form for form in forms if not form.isascii())
+    return re.compile("[" + re.escape("".join(accented)) + "]") if accented else None
+
+
 def _first_match(
-    lowered: str, pattern: re.Pattern[str], literals: tuple[str, ...]
+    lowered: str, pattern: re.Pattern[str], literals: tuple[str, ...], *, accented: bool = True
 ) -> re.Match[str] | None:
+    """The first match that starts with one of the literals as written; failing that, when
+    ``accented``, the first accented spelling (a scan by the pattern: far slower)."""
     found: list[re.Match[str]] = []
     for literal in literals:
         position = lowered.find(literal)
@@ -385,8 +396,13 @@ def _first_match(
             position = lowered.find(literal, position + 1)
     if found:
         return min(found, key=lambda match: match.start())
-    # Only accented spellings are left to look for, and only in a text that has accents.
-    return None if lowered.isascii() else pattern.search(lowered)
+    # Only accented spellings are left to look for, and only in a text that has the accents.
+    if not accented:
+        return None
+    accents = _accents(literals)
+    if accents is None or accents.search(lowered) is None:
+        return None
+    return pattern.search(lowered)
 
 
 # A long text is lowered a piece at a time, up to its first match only; pieces overlap by
@@ -410,18 +426,21 @@ def _lowered(body: str, begin: int, end: int) -> str:
 def _first_span(
     body: str, pattern: re.Pattern[str], literals: tuple[str, ...]
 ) -> tuple[int, int] | None:
-    """Where the first match is in ``body``, lowering it a piece at a time. Each piece keeps
-    the character before it, so that a match never starts inside a word."""
+    """Where the first match is in ``body``: the first spelling as written, lowering the text
+    a piece at a time (each piece keeps the character before it, so that a match never starts
+    inside a word), else the first accented spelling."""
     for start in range(0, len(body), _PIECE):
         before = 1 if start else 0
         lowered = _lowered(body, start - before, start + _PIECE + _OVERLAP)
-        match = _first_match(lowered, pattern, literals)
+        match = _first_match(lowered, pattern, literals, accented=False)
         # A match from the character kept before belongs to the previous piece; one that
         # starts in the overlap is the next piece's.
         if match is not None and before <= match.start() < _PIECE + before:
             offset = start - before
             return offset + match.start(), offset + match.end()
-    return None
+    # No spelling as written anywhere: the whole text is scanned once for accented ones.
+    match = _first_match(_lowered(body, 0, len(body)), pattern, literals)
+    return None if match is None else (match.start(), match.end())
 
 
 def snippet(body: str, terms: Terms, *, words: int = SNIPPET_WORDS) -> str:
