@@ -15,6 +15,7 @@ from clinicdesk.consultations import services
 from clinicdesk.consultations.models import Ballot, Submission
 from clinicdesk.registration import services as registration
 from clinicdesk.registration.models import Registration
+from clinicdesk.scheduling.models import ClinicSession
 from tests.conftest import make_session
 from tests.consultations.conftest import (
     closed_times,
@@ -619,3 +620,45 @@ def test_ballot_links_tag_gives_a_registrant_their_ballot(consultation, event, p
     assert url(consultation, "rank", token="T" * 32) in html
     assert "Priorities 2031" in html
     assert nothing.strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            [
+                '<span class="muted">January 2031</span>',
+                '<span class="muted">February 2031, date to be discussed</span>',
+                '<span class="muted">date to be discussed</span>',
+            ],
+        ),
+        (
+            "es",
+            [
+                '<span class="muted">enero de 2031</span>',
+                '<span class="muted">febrero de 2031, fecha por acordar</span>',
+                '<span class="muted">fecha por acordar</span>',
+            ],
+        ),
+    ],
+)
+def test_events_without_a_day_say_their_month_or_date_to_be_discussed(
+    client, program, language, expected
+):
+    undated = dict(start_date=None, start_time=None, kind=ClinicSession.Kind.EVENT)
+    events = [
+        make_session(
+            program, 2, date_precision="month", start_month=dt.date(2031, 1, 1), **undated
+        ),
+        make_session(
+            program, 3, date_precision="discussed", start_month=dt.date(2031, 2, 1), **undated
+        ),
+        make_session(program, 4, **undated),
+    ]
+    consultation = make_consultation(program, events)
+    prefix = "" if language == "en" else f"/{language}"
+
+    page = body(client.get(prefix + url(consultation)))
+
+    assert [line for line in expected if line in page] == expected
