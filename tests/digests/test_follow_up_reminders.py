@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -274,3 +276,30 @@ def test_lost_reminder_is_queued_again_by_the_periodic_work(
     assert reminders.queue_overdue_reminders(now=later).requeued == 1
     run_tasks()
     assert [m["To"] for m in mailbox.messages] == [QUIM]
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_follow_ups_page_query_count_same_with_1_and_3_reminders(
+    client, owner, program, digest, people, quim_reachable, mailbox
+):
+    client.force_login(owner)
+    reminders.queue_overdue_reminders()
+    run_tasks()
+    one = _queries(client, _follow_ups_page(program))
+    services.set_reminder_address(person=people["sele"], email="sele@example.org")
+    mailbox.unknown = {"sele@example.org"}
+    add_follow_up(digest, people["sele"], "share the IdeaLab page", dt.date(2020, 8, 1))
+    add_follow_up(digest, people["quim"], "find who can answer", dt.date(2020, 8, 2))
+    reminders.queue_overdue_reminders()
+    run_tasks()
+    assert sorted(FollowUpReminder.objects.values_list("status", flat=True)) == [
+        OutboxStatus.FAILED,
+        OutboxStatus.SENT,
+        OutboxStatus.SENT,
+    ]
+    assert _queries(client, _follow_ups_page(program)) == one
