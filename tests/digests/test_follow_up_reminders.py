@@ -185,6 +185,14 @@ def test_refused_address_fails_and_an_organizer_sends_it_again(
     page = client.get(_follow_ups_page(program)).content.decode()
     assert "550 5.1.1 No such address here" in page
     assert f'action="{_retry_url(program, reminder)}"' in page
+    follow_up = FollowUp.objects.get()
+    edit_page = client.get(
+        reverse(
+            "digests:follow-up-edit", kwargs={"slug": program.slug, "follow_up_id": follow_up.pk}
+        )
+    ).content.decode()
+    assert "550 5.1.1 No such address here" in edit_page
+    assert f'action="{_retry_url(program, reminder)}"' in edit_page
 
     services.set_reminder_address(person=people["quim"], email="quim@wikimedia.example")
     response = client.post(_retry_url(program, reminder))

@@ -666,6 +666,7 @@ def _render_follow_up(
             "requester": queries.requester_of(follow_up),
             "form": form,
             "contact_form": contact_form,
+            "reminders": list(follow_up.reminders.all()),
             "versions": queries.versions_of(follow_up.session),
         },
         status=status,
