@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -15,7 +16,7 @@ from clinicdesk.newsletters import subscriberemails
 from clinicdesk.newsletters.models import SubscriberEmail
 from clinicdesk.outbox import registry
 from clinicdesk.outbox.delivery import Outbox
-from clinicdesk.outbox.models import OutboxStatus
+from clinicdesk.outbox.models import OutboxMessage, OutboxStatus
 from clinicdesk.publishing import services as publishing_services
 from clinicdesk.publishing.models import ListMessage
 from clinicdesk.registration import services as registration_services
@@ -25,16 +26,32 @@ from tests.registration.conftest import answers
 from tests.support.worker import run_on_commit_callbacks, run_tasks
 
 OUTBOXES = ["newsletters.SubscriberEmail", "publishing.ListMessage", "registration.OutboundEmail"]
+# Outbox tables whose app still sweeps them on its own (see its apps.py to register them).
+NOT_YET_REGISTERED = {"digests.FollowUpReminder"}
+
+
+def _tables() -> set[str]:
+    return {
+        model._meta.label
+        for model in apps.get_models()
+        if issubclass(model, OutboxMessage) and not model._meta.abstract
+    }
+
+
+def test_every_outbox_table_has_its_outbox_registered():
+    assert _tables() - NOT_YET_REGISTERED <= set(registry.registered())
+    assert set(registry.registered()) <= _tables()
 
 
 def test_every_apps_outbox_is_registered_once():
-    assert list(registry.registered()) == OUTBOXES
+    assert set(OUTBOXES) <= set(registry.registered())
     assert registry.registered()["registration.OutboundEmail"] is registration_services.OUTBOX
     assert registry.registered()["publishing.ListMessage"] is publishing_services.LIST_OUTBOX
     assert registry.registered()["newsletters.SubscriberEmail"] is subscriberemails.OUTBOX
 
+    before = registry.registered()
     registry.register(subscriberemails.OUTBOX)  # a second ready(): nothing changes
-    assert list(registry.registered()) == OUTBOXES
+    assert registry.registered() == before
 
 
 def test_a_second_outbox_for_one_table_is_refused():
@@ -65,11 +82,12 @@ def test_periodic_chores_requeue_lost_emails_of_every_outbox(program, mailbox):
     rows = [OutboundEmail.objects.get(), ListMessage.objects.get(), SubscriberEmail.objects.get()]
     assert [row.status for row in rows] == [OutboxStatus.PENDING] * 3
 
-    assert registration_services.run_chores()["emails_requeued"] == dict.fromkeys(OUTBOXES, 0)
+    nothing = dict.fromkeys(registry.registered(), 0)
+    assert registration_services.run_chores()["emails_requeued"] == nothing
     later = timezone.now() + dt.timedelta(minutes=16)
     report = registration_services.run_chores(now=later)
 
-    assert report["emails_requeued"] == dict.fromkeys(OUTBOXES, 1)
+    assert report["emails_requeued"] == {**nothing, **dict.fromkeys(OUTBOXES, 1)}
     for row in rows:
         row.refresh_from_db()
         assert (row.status, row.next_attempt_at) == (OutboxStatus.RETRYING, later)
