@@ -8,16 +8,18 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from clinicdesk.consultations import regions
 from clinicdesk.consultations.models import Consultation, InitiativeGroup
 from clinicdesk.consultations.queries import GroupView
 from clinicdesk.consultations.services import ConsultationTimes, NewCommunity, Priority
+from clinicdesk.lib.formats import describe_date
 from clinicdesk.lib.languages import language_name
 from clinicdesk.scheduling.forms import LanguageCodesField, ZoneField
 from clinicdesk.scheduling.models import ClinicSession
+from clinicdesk.scheduling.timetext import describe_undated
 
 NEW_COMMUNITY = "new"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -208,7 +210,12 @@ else:  # Django's field classes are not subscriptable at run time.
 
 class EventChoiceField(_SessionChoiceField):
     def label_from_instance(self, obj: ClinicSession) -> str:
-        when = obj.start_date.isoformat() if obj.start_date else _("date to be discussed")
+        language = get_language() or "en"
+        when = (
+            describe_date(obj.start_date, language, form="medium")
+            if obj.start_date
+            else describe_undated(obj.date_precision, obj.start_month, language)
+        )
         return f"{obj.label} {obj.display_title} ({when})"
 
 

@@ -3,14 +3,18 @@ and query counts of the list pages at 1 and 3 items."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import override
 
 from clinicdesk.consultations import services
+from clinicdesk.consultations.forms import EventChoiceField
 from clinicdesk.consultations.models import Consultation, Submission
-from tests.consultations.conftest import ids, make_consultation, participant
+from clinicdesk.scheduling.models import ClinicSession
+from tests.consultations.conftest import ids, make_consultation, make_session, participant
 
 SLUGS = {"slug": "wikimedia-clinics", "consultation": "priorities-2031"}
 
@@ -289,3 +293,17 @@ def test_consultation_list_queries_do_not_grow(
         response = client.get(_url("manage-list", {"consultation": None}))
 
     assert len(response.context["consultations"]) == count
+
+
+def test_event_choices_name_the_day_or_what_is_known_of_it(program, event):
+    undated = dict(start_date=None, start_time=None, kind=ClinicSession.Kind.EVENT)
+    make_session(program, 2, date_precision="month", start_month=dt.date(2031, 1, 1), **undated)
+    make_session(program, 3, **undated)
+    field = EventChoiceField(queryset=ClinicSession.objects.filter(program=program))
+    with override("es"):
+        labels = [label for _value, label in field.choices]
+    assert labels[-3:] == [
+        f"{event.label} {event.display_title} (17 jun 2030)",
+        f"#002 {ClinicSession.objects.get(number=2).display_title} (enero de 2031)",
+        f"#003 {ClinicSession.objects.get(number=3).display_title} (fecha por acordar)",
+    ]
