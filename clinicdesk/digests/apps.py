@@ -6,3 +6,9 @@ class DigestsConfig(AppConfig):
     name = "clinicdesk.digests"
     label = "digests"
     verbose_name = _("Digests")
+
+    def ready(self) -> None:
+        from clinicdesk.digests.reminders import OUTBOX
+        from clinicdesk.outbox import registry
+
+        registry.register(OUTBOX)
