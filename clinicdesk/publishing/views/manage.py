@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from clinicdesk.core.forms import attach_error
 from clinicdesk.publishing import access, emails, queries, services
 from clinicdesk.publishing.forms import (
     AnnouncementForm,
@@ -33,16 +33,6 @@ from clinicdesk.scheduling.models import Program
 GET_POST = ["GET", "POST"]
 INVALID = 400
 LOG_PAGE_SIZE = 50
-
-
-def _attach(form: forms.BaseForm, error: ValidationError) -> None:
-    """Shows a service's error on the form: on the field it names when the form has that field,
-    above the form otherwise."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _dashboard_url(program: Program, anchor: str = "") -> str:
@@ -96,7 +86,7 @@ def target_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             target = services.create_wiki_target(program=program, **_target_fields(form))
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(
                 request,
@@ -123,7 +113,7 @@ def target_edit(request: HttpRequest, slug: str, target_id: int) -> HttpResponse
             services.update_wiki_target(target=target, **_target_fields(form))
         except ValidationError as error:
             target.refresh_from_db()
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("The wiki's settings were saved."))
             return redirect(_dashboard_url(program, f"wiki-{target.pk}"))
@@ -243,7 +233,7 @@ def list_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             mailing_list = services.create_mailing_list(program=program, **_list_fields(form))
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": mailing_list.name})
             return redirect(_dashboard_url(program, "lists"))
@@ -266,7 +256,7 @@ def list_edit(request: HttpRequest, slug: str, list_id: int) -> HttpResponse:
             services.update_mailing_list(mailing_list=mailing_list, **_list_fields(form))
         except ValidationError as error:
             mailing_list.refresh_from_db()
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("The mailing list was saved."))
             return redirect(_dashboard_url(program, "lists"))
@@ -288,7 +278,7 @@ def sender_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.set_list_sender(program=program, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("The sender was saved."))
             return redirect(_dashboard_url(program, "lists"))
@@ -336,7 +326,7 @@ def announce(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect(_dashboard_url(program, "emails"))
             services.check_announcement(program=program, sessions=sessions, lists=lists)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             language = lists[0].language
             subject, text, html = emails.render_announcement(program, sessions, intro, language)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from clinicdesk.core.forms import attach_error
 from clinicdesk.scheduling import access, queries, services
 from clinicdesk.scheduling.cadence import WeeklySlot
 from clinicdesk.scheduling.forms import (
@@ -35,16 +36,6 @@ from clinicdesk.scheduling.models import ClinicSession, Person, Program, Segment
 
 GET_POST = ["GET", "POST"]
 INVALID = 400
-
-
-def _attach(form: forms.Form, error: ValidationError) -> None:
-    """Shows a service's error on the form: on the field it names when the form has that field,
-    above the form otherwise."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _signed_in_user(request: HttpRequest) -> AbstractBaseUser:
@@ -102,7 +93,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
                 organizer=_signed_in_user(request), **form.cleaned_data
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Created the program %(name)s.") % {"name": program.name})
             return redirect("manage:program", slug=program.slug)
@@ -123,7 +114,7 @@ def program_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             program = services.update_program(program=program, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
             # The service set the typed values on the instance before it refused them.
             program = access.get_program_for_organizer(request.user, slug)
         else:
@@ -247,7 +238,7 @@ def session_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             session = services.schedule_session(program=program, fold=fold, **values)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(
                 request, _("Scheduled %(session)s.") % {"session": session.display_title}
@@ -270,7 +261,7 @@ def session_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         try:
             session = services.update_session(session=session, fold=fold, **values)
         except ValidationError as error:
-            _attach(form, error)  # the service gives the instance its saved values back
+            attach_error(form, error)  # the service gives the instance its saved values back
         else:
             messages.success(request, _("Saved %(session)s.") % {"session": session.display_title})
             return redirect(_session_url(session))
@@ -291,7 +282,7 @@ def session_cancel(request: HttpRequest, slug: str, number: int) -> HttpResponse
         try:
             services.cancel_session(session=session)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(
                 request, _("Cancelled %(session)s.") % {"session": session.display_title}
@@ -362,7 +353,7 @@ def person_create(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         try:
             person = services.create_person(**person_form.cleaned_data)
         except ValidationError as error:
-            _attach(person_form, error)
+            attach_error(person_form, error)
         else:
             messages.success(
                 request,
@@ -390,7 +381,7 @@ def segment_create(request: HttpRequest, slug: str, number: int) -> HttpResponse
         try:
             segment = services.add_segment(session=session, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             messages.success(request, _("Added “%(title)s”.") % {"title": segment.title})
             return redirect(_session_url(session))
@@ -412,7 +403,7 @@ def segment_edit(request: HttpRequest, slug: str, number: int, segment_id: int) 
         try:
             segment = services.update_segment(segment=segment, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
             # The service set the typed values on the instance before it refused them.
             context["segment"] = _segment(session, segment_id)
         else:
@@ -474,7 +465,7 @@ def session_repeat(request: HttpRequest, slug: str, number: int) -> HttpResponse
                 min_gap_days=data["min_gap_days"],
             )
         except ValidationError as error:
-            _attach(form, error)
+            attach_error(form, error)
             return render(request, "scheduling/manage/repeat.html", context, status=INVALID)
         if len(created) == 1:
             done = _("Scheduled %(session)s.") % {"session": created[0].display_title}
@@ -491,7 +482,7 @@ def session_repeat(request: HttpRequest, slug: str, number: int) -> HttpResponse
             session=session, slots=slots, count=data["count"], min_gap_days=data["min_gap_days"]
         )
     except ValidationError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return render(request, "scheduling/manage/repeat.html", context, status=INVALID)
     context["confirmation"] = form.confirmation_values(slots)
     return render(request, "scheduling/manage/repeat.html", context)
