@@ -88,6 +88,7 @@ class DigestData:
     language: str
     session_title: str  # "Wikimedia Clinic #006"
     session_date: dt.date | None = None
+    session_month: dt.date | None = None  # the first of its month, when only that is known
     spoken_languages: tuple[str, ...] = ()
     wiki_title: str = ""  # this version's page, "Wikimedia Clinics/006/en"
     url: str = ""

@@ -296,6 +296,11 @@ def _document(digest: Digest, *, public: bool, absolute: bool) -> d.DigestData:
         language=digest.language,
         session_title=session.display_title,
         session_date=session.start_date,
+        session_month=(
+            session.start_month
+            if session.date_precision == ClinicSession.DatePrecision.MONTH
+            else None
+        ),
         spoken_languages=tuple(session.spoken_languages),
         wiki_title=wiki_title(program, session.number, digest.language),
         url=base + digest_path(program.slug, session.number, digest.language),

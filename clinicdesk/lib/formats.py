@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from babel.dates import format_date, format_time, get_timezone_location
+from babel.dates import format_date, format_skeleton, format_time, get_timezone_location
 
 from clinicdesk.lib.languages import babel_locale
 from clinicdesk.lib.tz import format_offset, get_zone, to_local
@@ -59,6 +59,11 @@ def describe_instant(instant: dt.datetime, zone: str, language: str) -> LocalTim
 
 def describe_date(day: dt.date, language: str, *, form: str = "full") -> str:
     return format_date(day, format=form, locale=babel_locale(language))
+
+
+def describe_month(month: dt.date, language: str) -> str:
+    """ "January 2025", "enero de 2025": a month standing alone, in ``language``."""
+    return format_skeleton("yMMMM", month, locale=babel_locale(language))
 
 
 def describe_time(moment: dt.time, language: str) -> str:

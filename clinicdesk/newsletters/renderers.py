@@ -37,10 +37,9 @@ from clinicdesk.digests.markup import (
 from clinicdesk.digests.renderers import html as digest_html
 from clinicdesk.digests.renderers import text as digest_text
 from clinicdesk.digests.renderers import wikitext as digest_wikitext
-from clinicdesk.lib.formats import describe_instant
+from clinicdesk.lib.formats import describe_instant, describe_month
 from clinicdesk.lib.languages import babel_locale
 from clinicdesk.newsletters import documents as d
-from clinicdesk.scheduling.timetext import describe_month
 
 # --- Layout -------------------------------------------------------------------------------------
 

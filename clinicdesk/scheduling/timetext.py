@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_skeleton
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from clinicdesk.lib.formats import describe_date, describe_time
-from clinicdesk.lib.languages import babel_locale
+from clinicdesk.lib.formats import describe_date, describe_month, describe_time
 from clinicdesk.lib.tz import AmbiguousLocalTime, NonexistentLocalTime, TimeProblem, UnknownZone
 
 
@@ -49,11 +47,6 @@ def describe_time_problem(problem: TimeProblem) -> str:
         )
     # A problem lib.tz may add later still reads, in English, until it gets a message here.
     return str(problem)
-
-
-def describe_month(month: dt.date, language: str) -> str:
-    """ "January 2025", "enero de 2025": a month standing alone, in ``language``."""
-    return format_skeleton("yMMMM", month, locale=babel_locale(language))
 
 
 def describe_undated(precision: str, month: dt.date | None, language: str | None = None) -> str:

@@ -378,6 +378,27 @@ def test_header_without_date_languages_or_headcount():
     )
 
 
+@pytest.mark.parametrize(
+    ("language", "languages", "expected"),
+    [
+        ("en", (), "of the online conference call Clinic #001, held in September 2024. It"),
+        (
+            "es",
+            ("es",),
+            "de la llamada en línea Clinic #001, celebrada en septiembre de 2024, en español.",
+        ),
+    ],
+)
+def test_header_of_a_session_known_only_by_its_month(language, languages, expected):
+    doc = d.DigestData(
+        language=language,
+        session_title="Clinic #001",
+        session_month=dt.date(2024, 9, 1),
+        spoken_languages=languages,
+    )
+    assert expected in render_text(doc)
+
+
 def test_header_names_several_other_versions():
     doc = digest(
         other_versions=(

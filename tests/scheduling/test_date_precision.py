@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from clinicdesk.lib.formats import describe_month
 from clinicdesk.scheduling import queries, services
 from clinicdesk.scheduling.models import ClinicSession
-from clinicdesk.scheduling.timetext import describe_month, describe_undated
+from clinicdesk.scheduling.timetext import describe_undated
 from tests.conftest import make_session
 from tests.scheduling.test_manage_sessions import session_data
 

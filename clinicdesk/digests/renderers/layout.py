@@ -31,7 +31,7 @@ from clinicdesk.digests.markup import (
     parse_blocks,
     parse_inline,
 )
-from clinicdesk.lib.formats import describe_date
+from clinicdesk.lib.formats import describe_date, describe_month
 from clinicdesk.lib.languages import babel_locale
 
 
@@ -120,7 +120,20 @@ def header_pieces(doc: d.DigestData) -> tuple[Piece, ...]:
         "date": describe_date(doc.session_date, language, form="long") if doc.session_date else "",
         "languages": _list([language_in(c, language) for c in doc.spoken_languages], language),
     }
-    if values["date"] and values["languages"]:
+    month = describe_month(doc.session_month, language) if doc.session_month else ""
+    if not values["date"] and month:
+        values["month"] = month
+        if values["languages"]:
+            first = _(
+                "This is a digest (a processed, edited summary) of the online conference call "
+                "%(session)s, held in %(month)s, in %(languages)s."
+            )
+        else:
+            first = _(
+                "This is a digest (a processed, edited summary) of the online conference call "
+                "%(session)s, held in %(month)s."
+            )
+    elif values["date"] and values["languages"]:
         first = _(
             "This is a digest (a processed, edited summary) of the online conference call "
             "%(session)s, held on %(date)s, in %(languages)s."
