@@ -371,20 +371,44 @@ def _literals(terms: Terms) -> tuple[str, ...]:
     )
 
 
-@functools.lru_cache(maxsize=256)
-def _accents(literals: tuple[str, ...]) -> re.Pattern[str] | None:
-    """The accented forms of the literals' letters: only a text holding one of them can hold
-    an accented spelling of a match ("línea" for "linea")."""
-    forms = {form for literal in literals for c in literal for form in _ACCENTED.get(c, c)}
-    accented = sorted(form for form in forms if not form.isascii())
-    return re.compile("[" + re.escape("".join(accented)) + "]") if accented else None
+@functools.lru_cache(maxsize=1024)
+def _plain_pattern(terms: Terms) -> re.Pattern[str] | None:
+    """The query's words as written without accents: a pattern compiled in microseconds,
+    where the one with every accented form of each letter (:func:`_pattern`) takes half a
+    millisecond. It finds all but the accented spellings."""
+    plain = [
+        r"\W+".join(re.escape(_folded(_stem(w))) + r"\w*" for w in phrase)
+        for phrase in terms.phrases
+    ]
+    plain += [re.escape(_folded(_stem(w))) + r"\w*" for w in terms.words]
+    return re.compile(r"\b(?:" + "|".join(plain) + ")") if plain else None
+
+
+def _folded(word: str) -> str:
+    return "".join(unicodedata.normalize("NFD", c)[0] for c in word.lower())
+
+
+@functools.lru_cache(maxsize=1024)
+def _folded_words(terms: Terms) -> tuple[str, ...]:
+    return tuple(
+        _folded(_stem(w)) for w in (*(w for phrase in terms.phrases for w in phrase), *terms.words)
+    )
+
+
+def _holds_accented_spelling(lowered: str, terms: Terms) -> bool:
+    """Whether ``lowered`` may spell a word of the query with an accent ("línea" for "linea"):
+    without its accents (and anything else not ASCII) the text shows the word more often than
+    as written. A quick, generous test: a yes only means the slower pattern looks."""
+    if lowered.isascii():
+        return False
+    bare = unicodedata.normalize("NFD", lowered).encode("ascii", "ignore").decode()
+    return any(bare.count(word) > lowered.count(word) for word in _folded_words(terms))
 
 
 def _first_match(
-    lowered: str, pattern: re.Pattern[str], literals: tuple[str, ...], *, accented: bool = True
+    lowered: str, pattern: re.Pattern[str], literals: tuple[str, ...]
 ) -> re.Match[str] | None:
-    """The first match that starts with one of the literals as written; failing that, when
-    ``accented``, the first accented spelling (a scan by the pattern: far slower)."""
+    """The first match of ``pattern`` that starts with one of the literals."""
     found: list[re.Match[str]] = []
     for literal in literals:
         position = lowered.find(literal)
@@ -394,15 +418,7 @@ def _first_match(
                 found.append(match)
                 break
             position = lowered.find(literal, position + 1)
-    if found:
-        return min(found, key=lambda match: match.start())
-    # Only accented spellings are left to look for, and only in a text that has the accents.
-    if not accented:
-        return None
-    accents = _accents(literals)
-    if accents is None or accents.search(lowered) is None:
-        return None
-    return pattern.search(lowered)
+    return min(found, key=lambda match: match.start()) if found else None
 
 
 # A long text is lowered a piece at a time, up to its first match only; pieces overlap by
@@ -423,43 +439,56 @@ def _lowered(body: str, begin: int, end: int) -> str:
     return lowered
 
 
-def _first_span(
-    body: str, pattern: re.Pattern[str], literals: tuple[str, ...]
-) -> tuple[int, int] | None:
+def _first_span(body: str, terms: Terms) -> tuple[int, int] | None:
     """Where the first match is in ``body``: the first spelling as written, lowering the text
     a piece at a time (each piece keeps the character before it, so that a match never starts
     inside a word), else the first accented spelling."""
+    plain, literals = _plain_pattern(terms), _literals(terms)
+    if plain is None:
+        return None
     for start in range(0, len(body), _PIECE):
         before = 1 if start else 0
         lowered = _lowered(body, start - before, start + _PIECE + _OVERLAP)
-        match = _first_match(lowered, pattern, literals, accented=False)
+        match = _first_match(lowered, plain, literals)
         # A match from the character kept before belongs to the previous piece; one that
         # starts in the overlap is the next piece's.
         if match is not None and before <= match.start() < _PIECE + before:
             offset = start - before
             return offset + match.start(), offset + match.end()
     # No spelling as written anywhere: the whole text is scanned once for accented ones.
-    match = _first_match(_lowered(body, 0, len(body)), pattern, literals)
-    return None if match is None else (match.start(), match.end())
+    lowered = _lowered(body, 0, len(body))
+    pattern = _pattern(terms)
+    if pattern is None or not _holds_accented_spelling(lowered, terms):
+        return None
+    found = pattern.search(lowered)
+    return None if found is None else (found.start(), found.end())
 
 
 def snippet(body: str, terms: Terms, *, words: int = SNIPPET_WORDS) -> str:
     """About ``words`` words of ``body`` around its first match, each match between
     :data:`MARK_START` and :data:`MARK_END`; "…" where the text was cut."""
-    pattern = _pattern(terms)
+    if _plain_pattern(terms) is None:
+        return _cut(body, None, words)
     # Matched in lower case without IGNORECASE, several times faster, when lowering keeps
     # every character where it was (it does but for a few letters such as "İ").
-    first: tuple[int, int] | None = None
-    folded = True
-    if pattern is not None:
-        try:
-            first = _first_span(body, pattern, _literals(terms))
-        except _Unfoldable:
-            folded = False
-            pattern = re.compile(pattern.pattern, re.IGNORECASE)
-            found = _first_match(body, pattern, _literals(terms))
-            first = None if found is None else (found.start(), found.end())
-    # A window of characters around the first match, then cut at spaces.
+    try:
+        return _cut(body, _first_span(body, terms), words, terms)
+    except _Unfoldable:
+        careless = re.compile((_pattern(terms) or _NOTHING).pattern, re.IGNORECASE)
+        found = careless.search(body)
+        first = None if found is None else (found.start(), found.end())
+        return _cut(body, first, words, terms, careless)
+
+
+def _cut(
+    body: str,
+    first: tuple[int, int] | None,
+    words: int,
+    terms: Terms | None = None,
+    careless: re.Pattern[str] | None = None,
+) -> str:
+    """A window of characters around the first match, cut at spaces, its matches marked
+    (by ``careless``, an IGNORECASE pattern, when the text could not be lowered)."""
     width = words * 7
     begin = 0 if first is None else max(0, first[0] - width // 3)
     stop = min(len(body), begin + width)
@@ -473,15 +502,19 @@ def snippet(body: str, terms: Terms, *, words: int = SNIPPET_WORDS) -> str:
             stop = cut
     marked: list[str] = ["…" if begin > 0 else ""]
     position = begin
-    if pattern is not None:
-        # The window alone is lowered, with the character before it for word boundaries.
+    if terms is not None:
+        # The window alone is lowered, with the character before it for word boundaries;
+        # the pattern with every accented form is compiled only for a window that needs it.
         offset = max(0, begin - 1)
-        window = body[offset:stop]
-        if folded:
+        window, pattern = body[offset:stop], careless
+        if pattern is None:
             try:
                 window = _lowered(body, offset, stop)
             except _Unfoldable:
-                pattern = re.compile(pattern.pattern, re.IGNORECASE)
+                pattern = re.compile((_pattern(terms) or _NOTHING).pattern, re.IGNORECASE)
+            else:
+                accented = _holds_accented_spelling(window, terms)
+                pattern = (_pattern(terms) if accented else _plain_pattern(terms)) or _NOTHING
         for match in pattern.finditer(window, begin - offset):
             match_start, match_end = offset + match.start(), offset + match.end()
             marked += [body[position:match_start], MARK_START]
@@ -489,6 +522,9 @@ def snippet(body: str, terms: Terms, *, words: int = SNIPPET_WORDS) -> str:
             position = match_end
     marked += [body[position:stop], "…" if stop < len(body) else ""]
     return " ".join("".join(marked).split())
+
+
+_NOTHING = re.compile(r"(?!)")
 
 
 def highlight(snippet: str) -> SafeString:

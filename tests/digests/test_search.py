@@ -236,6 +236,22 @@ def test_search_snippet_with_a_letter_that_lowers_to_two():
     assert text.startswith(f"{MARK_START}Events{MARK_END} y y")
 
 
+def test_search_snippet_marks_a_phrase_whose_later_word_has_an_accent():
+    # The phrase is found as written up to "en", then only the accented pattern matches.
+    body = "Reuniones en línea cada mes, y más en línea después."
+    assert snippet(body, parse_query('"en linea"')) == (
+        f"Reuniones {MARK_START}en línea{MARK_END} cada mes, y más {MARK_START}en línea{MARK_END} "
+        "después."
+    )
+
+
+def test_search_snippet_in_a_text_that_cannot_be_lowered_finds_the_first_match_in_any_case():
+    body = "İstanbul. " + "word " * 30 + "Such meetings helped; such spaces too."
+    assert snippet(body, parse_query("such"), words=6).startswith(
+        f"…word word {MARK_START}Such{MARK_END} meetings"
+    )
+
+
 def test_search_snippet_without_a_match_starts_the_text():
     assert snippet("A short digest about tools.", parse_query("podcast")) == (
         "A short digest about tools."
