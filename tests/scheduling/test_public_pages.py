@@ -243,11 +243,31 @@ def test_session_page_invalid_cookie_falls_back_to_default_zone(client, summer_c
     assert f'4:00{NNBSP}PM <span class="zone">(UTC)</span>' in html
 
 
-def test_session_page_invalid_address_zone_falls_back_to_cookie(client, summer_call):
+def test_session_page_unknown_address_zone_is_400_with_the_chooser(client, summer_call):
     client.cookies[ZONE_COOKIE] = "Asia/Tokyo"
-    html = _page(client, _session_url(10), query_params={"tz": "<script>"})
-    assert "Times in <strong>Tokyo (Asia/Tokyo)</strong>" in html
+    response = client.get(_session_url(10), query_params={"tz": "<script>", "x": "1"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "“&lt;script&gt;” is not a time zone. Choose a time zone from the list." in html
     assert "<script>" not in html
+    # Choosing a zone there leads back to the page asked for, without the bad zone.
+    assert f'name="next" value="{_session_url(10)}?x=1"' in html
+    assert '<option value="Asia/Tokyo" selected>' in html
+
+
+def test_api_unknown_address_zone_is_400_in_json(client, summer_call):
+    response = client.get("/api/programs", query_params={"tz": "Mars/Olympus_Mons"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "“Mars/Olympus_Mons” is not a time zone. Choose a time zone from the list."
+    }
+
+
+def test_known_address_zone_wins_over_cookie(client, summer_call):
+    client.cookies[ZONE_COOKIE] = "Asia/Tokyo"
+    html = _page(client, _session_url(10), query_params={"tz": "Asia/Kolkata"})
+    assert "Times in <strong>Kolkata (Asia/Kolkata)</strong>" in html
+    assert 'data-tz-source="address"' in html
 
 
 @pytest.mark.parametrize(
