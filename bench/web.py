@@ -445,6 +445,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--json", type=Path, default=RESULTS, help=f"where to write the results ({RESULTS})"
     )
     parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="render every page on every request (CLINICDESK_PAGE_CACHE=0): what the cache saves",
+    )
+    parser.add_argument(
         "--keep-data", action="store_true", help="keep the temporary data folder and server log"
     )
     args = parser.parse_args(argv)
@@ -530,6 +535,7 @@ def write_json(
             "warmup_seconds": args.warmup,
             "repeat": args.repeat,
             "statistic": "median of the runs",
+            "page_cache": not args.no_page_cache,
         },
         "targets": {
             "min_ratio_to_bare": MIN_RATIO,
@@ -571,6 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     data_dir = Path(tempfile.mkdtemp(prefix="clinicdesk-bench-"))
     env = server_env(data_dir)
+    env["CLINICDESK_PAGE_CACHE"] = "0" if args.no_page_cache else "1"
     server: Gunicorn | None = None
     loads = {"before": os.getloadavg()[0]}
     try:
@@ -609,7 +616,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"\nMedians of {args.repeat} run(s) of wrk -t{args.threads} -c{args.connections} "
-        f"-d{args.duration}s on {os.cpu_count()} CPUs (wrk and the server share them):\n"
+        f"-d{args.duration}s on {os.cpu_count()} CPUs (wrk and the server share them), "
+        f"page cache {'off' if args.no_page_cache else 'on'}:\n"
     )
     print(table(results))
     missed = [r for r in results if r.failed_targets]

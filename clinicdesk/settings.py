@@ -186,6 +186,8 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 # Zone shown to a reader who has not chosen one and whose browser has not told us.
 CLINICDESK_DEFAULT_READER_ZONE = env_str("CLINICDESK_DEFAULT_READER_ZONE", "UTC")
+# Whole public pages are cached (core/pagecache.py); off only to measure what rendering costs.
+CLINICDESK_PAGE_CACHE = env_bool("CLINICDESK_PAGE_CACHE", True)
 
 # --- Static files ------------------------------------------------------------------------------
 STATIC_URL = "static/"

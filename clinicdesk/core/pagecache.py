@@ -46,7 +46,11 @@ def cached_public_page(
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if request.method not in ("GET", "HEAD") or _is_personal(request):
+            if (
+                not settings.CLINICDESK_PAGE_CACHE
+                or request.method not in ("GET", "HEAD")
+                or _is_personal(request)
+            ):
                 return view(request, *args, **kwargs)
             version = version_of(request, *args, **kwargs)
             if version is None:
