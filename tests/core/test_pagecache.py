@@ -7,7 +7,9 @@ import gzip
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpResponse
+from django.test.utils import CaptureQueriesContext
 
 from clinicdesk.scheduling import services
 from tests.conftest import make_session
@@ -101,3 +103,15 @@ def test_page_with_a_csrf_token_is_never_cached(rf, program):
     second = form_page(rf.get("/form/"))
     assert len(calls) == 2
     assert first.content != second.content
+
+
+def test_page_cache_switched_off_renders_every_time(client, program, settings):
+    settings.CLINICDESK_PAGE_CACHE = False
+    make_session(program, 1)
+    first = client.get(PAGE)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(PAGE)
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert "ETag" not in second
+    assert len(queries) > 0  # rendered again, where the cache answers with none
