@@ -1,4 +1,4 @@
-"""The table of the ``ratelimit`` cache (a DatabaseCache unless REDIS_URL is set)."""
+"""The table of the ``ratelimit`` cache, as it was; dropped again by 0005 (see there)."""
 
 from django.core.management import call_command
 from django.db import migrations
