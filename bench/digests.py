@@ -9,8 +9,9 @@
    4 topics each with nested statements, questions, notes and follow-ups, and some names that
    appear in a handful of digests only; their search documents written as the services write
    them (the database's triggers fill the full-text index).
-3. Search: for rare words, common words and phrases, the raw full-text statement the search
-   runs (``search.raw_sql``, executed on the same connection) and the JSON endpoint
+3. Search: for rare words, common words and phrases, the raw full-text statements the search
+   runs (``search.fetch_rows`` on the same connection: one statement, or on PostgreSQL for a
+   phrase the candidates, their checks and the ranking) and the JSON endpoint
    (``/api/digests/search`` through Django's test client, in process), p50 and p95 of each.
 4. Rendering: every digest loaded as plain data (``queries.digest_documents``, in chunks) and
    rendered to wikitext; the two times are reported apart.
@@ -386,7 +387,7 @@ def _search(rng: random.Random, found: dict[str, Any], runs: int) -> dict[str, A
     from django.db import connection, transaction
     from django.test import Client
 
-    from clinicdesk.digests.search import SearchQuery, parse_query, raw_sql, setup_sql
+    from clinicdesk.digests.search import SearchQuery, fetch_rows, parse_query
 
     common = ["community", "online", "volunteers", "Foundation", "language", "time"]
     phrases = [
@@ -415,13 +416,10 @@ def _search(rng: random.Random, found: dict[str, Any], runs: int) -> dict[str, A
             client.get("/api/digests/search", {"q": text})
         for text in queries:
             query = SearchQuery(text, limit=20)
-            sql, params = raw_sql(query, parse_query(text))
+            terms = parse_query(text)
             with transaction.atomic(), connection.cursor() as cursor:
-                for statement in setup_sql():
-                    cursor.execute(statement)
                 started, cpu = time.perf_counter(), time.process_time()
-                cursor.execute(sql, params)
-                rows = cursor.fetchall()
+                rows = fetch_rows(cursor, query, terms)
                 raw_times.append(time.perf_counter() - started)
                 raw_cpu.append(time.process_time() - cpu)
             hits.append(len(rows))

@@ -289,17 +289,81 @@ def _pg_tsquery(query: SearchQuery, terms: Terms) -> tuple[str, list[Any]]:
     return f"({tsquery})", params
 
 
+def fetch_rows(cursor: Any, query: SearchQuery, terms: Terms) -> list[tuple[Any, ...]]:
+    """The page's rows (one more than ``limit``, to tell whether there are more), on
+    ``cursor``, inside the caller's transaction: what a search asks of the database."""
+    for statement in setup_sql():
+        cursor.execute(statement)
+    if connection.vendor == "postgresql" and terms.phrases:
+        return _pg_phrase_rows(cursor, query, terms)
+    sql, params = raw_sql(query, terms)
+    cursor.execute(sql, params)
+    return list(cursor.fetchall())
+
+
+def _pg_phrase_rows(cursor: Any, query: SearchQuery, terms: Terms) -> list[tuple[Any, ...]]:
+    """A query with a phrase on PostgreSQL: the same documents as :func:`raw_sql`'s single
+    statement would rank, found by checking fewer of them.
+
+    The GIN index knows which documents hold every word but not where, so each of those
+    candidates must be read to check the phrase, and reading a digest's tsvector costs ~3 µs
+    (it is stored out of line): a phrase of common words has thousands of candidates. So the
+    candidates are listed from the index alone (the query with each phrase loosened to "all
+    of its words", which the index answers exactly), then checked newest first, a growing
+    chunk at a time, until :data:`PG_MAX_RANKED` match: these are the most recent matches
+    that the single statement would rank. A phrase found in most of its candidates is done
+    after one chunk; one whose words mostly stand apart still reads every candidate, by id,
+    which costs a little more than the index's own recheck (measured on 10,000 digests:
+    "online events" 30 → 12 ms, the rare "community foundation" 27 → 32 ms).
+    """
+    tsquery, tsquery_params = _pg_tsquery(query, terms)
+    where, params = _filters(query)
+    # A phrase implies all of its words: the phrase operators (<-> and <N>) become "and".
+    loose = f"regexp_replace(({tsquery})::text, '<(-|[0-9]+)>', '&', 'g')::tsquery"
+    conditions = " AND ".join([f"doc.search @@ {loose}", *where])
+    # Sorted here: asked to sort them, the planner walks the primary key and reads every row.
+    cursor.execute(
+        f"SELECT doc.id FROM digests_searchdocument doc WHERE {conditions}",  # noqa: S608
+        [*tsquery_params, *params],
+    )
+    candidates = sorted((row[0] for row in cursor.fetchall()), reverse=True)
+    wanted = min(MAX_RANKED, PG_MAX_RANKED)
+    found: list[int] = []
+    start, size = 0, 2 * wanted
+    while start < len(candidates) and len(found) < wanted:
+        chunk = candidates[start : start + size]
+        # ts_match_vq is @@ by its function's name: the planner then reads these rows by their
+        # ids rather than the GIN index, which would recheck every candidate again.
+        cursor.execute(
+            "SELECT doc.id FROM digests_searchdocument doc "  # noqa: S608
+            f"WHERE doc.id = ANY(%s) AND ts_match_vq(doc.search, {tsquery})",
+            [chunk, *tsquery_params],
+        )
+        found.extend(row[0] for row in cursor.fetchall())
+        start, size = start + size, size * 2
+    if not found:
+        return []
+    recent = sorted(found, reverse=True)[:wanted]
+    cursor.execute(
+        f"WITH found AS (SELECT doc.id, ts_rank_cd(doc.search, {tsquery}) AS score "  # noqa: S608
+        "FROM digests_searchdocument doc WHERE doc.id = ANY(%s) "
+        "ORDER BY score DESC, doc.session_date DESC NULLS LAST LIMIT %s OFFSET %s) "
+        f"SELECT {_HIT_COLUMNS}, found.score FROM found "
+        "JOIN digests_searchdocument doc ON doc.id = found.id "
+        f"{_HIT_JOINS}"
+        "ORDER BY found.score DESC, doc.session_date DESC NULLS LAST",
+        [*tsquery_params, recent, query.limit + 1, query.offset],
+    )
+    return list(cursor.fetchall())
+
+
 def run_search(query: SearchQuery) -> SearchPage:
     """Published digests matching the query, best first, ``limit`` at a time."""
     terms = parse_query(query.text)
     if terms.is_empty:
         return SearchPage(terms, (), False)
-    sql, params = raw_sql(query, terms)
     with transaction.atomic(), connection.cursor() as cursor:
-        for statement in setup_sql():
-            cursor.execute(statement)
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        rows = fetch_rows(cursor, query, terms)
     hits = tuple(_hit(row, terms) for row in rows[: query.limit])
     return SearchPage(terms, hits, len(rows) > query.limit)
 

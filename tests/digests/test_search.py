@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from clinicdesk.digests import services
 from clinicdesk.digests.search import (
@@ -267,3 +267,60 @@ def test_search_ranks_a_very_common_query_among_its_most_recent_matches(
     s9 = make_session(program, 9, start_date=dt.date(2020, 8, 21))
     newest = _publish(s9, "en", "Online", ["Online events, online."])
     assert _found(SearchQuery("online")) == [newest.pk, library["connect"].pk]
+
+
+@pytest.fixture
+def many_candidates(program):
+    """Fourteen digests with both words of "online events", the phrase in every third."""
+    digests = []
+    for number in range(20, 34):
+        session = make_session(
+            program, number, start_date=dt.date(2021, 1, 1) + dt.timedelta(number)
+        )
+        text = (
+            "We moved to online events this year."
+            if number % 3 == 0
+            else "Events were held online, and the community met."
+        )
+        digests.append(_publish(session, "en", f"Call {number}", [text]))
+    return digests
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"online events"',
+        '"events online"',
+        'community "online events"',
+        '"online events" -moved',
+        '"held online" "community met"',
+    ],
+)
+def test_search_phrase_finds_what_the_single_statement_finds(
+    many_candidates, program, monkeypatch, text
+):
+    """On PostgreSQL a phrase is checked candidate by candidate, newest first, a chunk at a
+    time (with three ranked, chunks of six): the same page as the single statement's."""
+    from clinicdesk.digests import search
+
+    monkeypatch.setattr(search, "PG_MAX_RANKED", 3)
+    for query in (SearchQuery(text, limit=2), SearchQuery(text, program_id=program.pk)):
+        terms = parse_query(query.text)
+        sql, params = search.raw_sql(query, terms)
+        with transaction.atomic(), connection.cursor() as cursor:
+            for statement in search.setup_sql():
+                cursor.execute(statement)
+            cursor.execute(sql, params)
+            expected = [row[0] for row in cursor.fetchall()]
+        with transaction.atomic(), connection.cursor() as cursor:
+            got = [row[0] for row in search.fetch_rows(cursor, query, terms)]
+        assert got == expected
+
+
+def test_search_phrase_is_ranked_among_its_most_recent_matches(many_candidates, monkeypatch):
+    from clinicdesk.digests import search
+
+    monkeypatch.setattr(search, "PG_MAX_RANKED", 3)
+    monkeypatch.setattr(search, "MAX_RANKED", 3)
+    phrase = [d.pk for d in many_candidates[1::3][::-1]]  # numbers 33, 30, 27, ...: newest first
+    assert sorted(_found(SearchQuery('"online events"', limit=10)), reverse=True) == phrase[:3]
