@@ -154,5 +154,6 @@ def session_calendar_view(request: HttpRequest, slug: str, number: int) -> HttpR
 def program_calendar_view(request: HttpRequest, slug: str) -> HttpResponse:
     program = queries.get_public_program(slug)
     base = request.build_absolute_uri("/")[:-1]
-    events = [session_event(s, base + s.get_absolute_url()) for s in queries.sessions_of(program)]
+    sessions = queries.sessions_of(program, with_hosts=False)
+    events = [session_event(s, base + s.get_absolute_url()) for s in sessions]
     return _ics_response(build_calendar(events, name=program.name), f"{slug}.ics")

@@ -44,28 +44,34 @@ def forget_content_version(slug: str) -> None:
 
 
 def get_public_program(slug: str) -> Program:
-    return get_object_or_404(Program.objects.prefetch_related("rotation"), slug=slug)
+    return get_object_or_404(Program, slug=slug)
 
 
-def _with_details(sessions: QuerySet[ClinicSession]) -> QuerySet[ClinicSession]:
-    return sessions.select_related("program").prefetch_related(
-        Prefetch("segments", queryset=Segment.objects.order_by("start_offset_minutes", "pk")),
-        Prefetch("hosts", queryset=Person.objects.order_by("name")),
+def _with_segments(sessions: QuerySet[ClinicSession]) -> QuerySet[ClinicSession]:
+    return sessions.prefetch_related(
+        Prefetch("segments", queryset=Segment.objects.order_by("start_offset_minutes", "pk"))
     )
 
 
-def sessions_of(program: Program) -> list[ClinicSession]:
-    sessions = _with_details(ClinicSession.objects.filter(program=program)).order_by("number")
+def _with_hosts(sessions: QuerySet[ClinicSession]) -> QuerySet[ClinicSession]:
+    return sessions.prefetch_related(Prefetch("hosts", queryset=Person.objects.order_by("name")))
+
+
+def sessions_of(program: Program, *, with_hosts: bool = True) -> list[ClinicSession]:
+    """The program's sessions by number, with their segments and (unless ``with_hosts`` is
+    false, for pages that do not name them) their hosts: two or three queries."""
+    sessions = _with_segments(ClinicSession.objects.filter(program=program).order_by("number"))
+    if with_hosts:
+        sessions = _with_hosts(sessions)
     result = list(sessions)
     for session in result:
-        session.program = program  # shares the already loaded program (and its rotation)
+        session.program = program  # shares the loaded program rather than loading it per row
     return result
 
 
 def get_public_session(slug: str, number: int) -> ClinicSession:
-    return get_object_or_404(
-        _with_details(ClinicSession.objects.all()), program__slug=slug, number=number
-    )
+    sessions = _with_hosts(_with_segments(ClinicSession.objects.select_related("program")))
+    return get_object_or_404(sessions, program__slug=slug, number=number)
 
 
 def is_past(session: ClinicSession, now: dt.datetime) -> bool:

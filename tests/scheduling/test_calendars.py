@@ -276,6 +276,7 @@ def test_program_feed_queries_do_not_grow_with_sessions(client, program, staff_p
     add(2)
     add(3)
     assert count() == one
+    assert one == 4  # version, program, sessions, segments: not the hosts the feed leaves out
 
 
 # --- Malformed requests -------------------------------------------------------------------------

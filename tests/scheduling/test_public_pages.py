@@ -410,6 +410,9 @@ def test_program_page_query_count_same_at_1_and_3(client, program, staff_people)
     _add_sessions(program, staff_people, [2, 3])
     assert _page(client, PROGRAM).count("Scheduled topic:") == 3
     assert _queries(client, PROGRAM) == one
+    # Version, program, sessions, segments (not hosts: the page does not name them), then
+    # the open poll, registrations, consultations, the latest newsletter and the digests.
+    assert one == 9
 
 
 def test_session_page_query_count_same_with_1_and_3_segments(client, program, staff_people):

@@ -48,7 +48,8 @@ def program_version(request: HttpRequest, slug: str, **_: Any) -> int | None:
 @cached_public_page(program_version)
 def program_page(request: HttpRequest, slug: str) -> HttpResponse:
     program = queries.get_public_program(slug)
-    schedule = queries.split_schedule(queries.sessions_of(program), timezone.now())
+    sessions = queries.sessions_of(program, with_hosts=False)
+    schedule = queries.split_schedule(sessions, timezone.now())
     return render(
         request,
         "scheduling/program.html",
