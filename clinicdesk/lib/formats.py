@@ -5,8 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass
+from typing import Literal
 
-from babel.dates import format_date, format_skeleton, format_time, get_timezone_location
+from babel.dates import (
+    DateTimePattern,
+    get_date_format,
+    get_time_format,
+    get_timezone_location,
+    match_skeleton,
+    parse_pattern,
+)
 
 from clinicdesk.lib.languages import babel_locale
 from clinicdesk.lib.tz import format_offset, get_zone, to_local
@@ -25,6 +33,38 @@ def zone_city(zone: str, language: str) -> str:
     except (LookupError, ValueError):
         city = ""
     return city or zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+# Babel's format_date and friends look up and parse the locale's pattern on every call; pages
+# write dozens of dates, so each language's patterns are looked up once per process. Applying
+# a pattern is what Babel's functions do after the look-up, so the text is the same.
+_FORMS: dict[str, Literal["full", "long", "medium", "short"]] = {
+    "full": "full",
+    "long": "long",
+    "medium": "medium",
+    "short": "short",
+}
+
+
+@functools.cache
+def _date_pattern(language: str, form: str) -> DateTimePattern:
+    """The date pattern of ``form`` ("full", "medium", ... or a pattern of its own)."""
+    if form in _FORMS:
+        return parse_pattern(get_date_format(_FORMS[form], locale=babel_locale(language)))
+    return parse_pattern(form)
+
+
+@functools.cache
+def _short_time_pattern(language: str) -> DateTimePattern:
+    return parse_pattern(get_time_format("short", locale=babel_locale(language)))
+
+
+@functools.cache
+def _month_pattern(language: str) -> DateTimePattern:
+    """ "January 2025" as the locale writes a month standing alone (CLDR skeleton yMMMM)."""
+    skeletons = babel_locale(language).datetime_skeletons
+    skeleton = "yMMMM" if "yMMMM" in skeletons else match_skeleton("yMMMM", skeletons)
+    return parse_pattern(skeletons[skeleton])
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,21 +90,27 @@ def describe_instant(instant: dt.datetime, zone: str, language: str) -> LocalTim
     return LocalTimeText(
         iso=instant.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
         local=local,
-        date=format_date(local.date(), format="full", locale=locale),
-        short_date=format_date(local.date(), format="medium", locale=locale),
-        time=format_time(local.time(), format="short", locale=locale),
+        date=_date_pattern(language, "full").apply(local.date(), locale),
+        short_date=_date_pattern(language, "medium").apply(local.date(), locale),
+        time=describe_time(local.time(), language),
         zone_label=zone_label,
     )
 
 
 def describe_date(day: dt.date, language: str, *, form: str = "full") -> str:
-    return format_date(day, format=form, locale=babel_locale(language))
+    if isinstance(day, dt.datetime):  # as Babel's format_date: the date of a datetime
+        day = day.date()
+    return _date_pattern(language, form).apply(day, babel_locale(language))
 
 
 def describe_month(month: dt.date, language: str) -> str:
     """ "January 2025", "enero de 2025": a month standing alone, in ``language``."""
-    return format_skeleton("yMMMM", month, locale=babel_locale(language))
+    # As Babel's format_skeleton: the month's first moment in UTC.
+    start = dt.datetime.combine(month, dt.time(), tzinfo=dt.UTC)
+    return _month_pattern(language).apply(start, babel_locale(language))
 
 
 def describe_time(moment: dt.time, language: str) -> str:
-    return format_time(moment, format="short", locale=babel_locale(language))
+    if moment.tzinfo is None:  # as Babel's format_time: a naive time is read as UTC
+        moment = moment.replace(tzinfo=dt.UTC)
+    return _short_time_pattern(language).apply(moment, babel_locale(language))

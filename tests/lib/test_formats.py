@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from clinicdesk.lib.formats import describe_date, describe_instant, describe_time, zone_city
+import pytest
+from babel.dates import format_date, format_skeleton, format_time
+from django.conf import settings
+
+from clinicdesk.lib.formats import (
+    describe_date,
+    describe_instant,
+    describe_month,
+    describe_time,
+    zone_city,
+)
+from clinicdesk.lib.languages import babel_locale
 
 # Seed 000: the first call, Monday 15 June 2020 at 17:30 UTC.
 FIRST_CALL = dt.datetime(2020, 6, 15, 17, 30, tzinfo=dt.UTC)
@@ -58,3 +69,16 @@ def test_describe_date_and_time():
     assert describe_date(dt.date(2020, 6, 17), "en", form="medium") == "Jun 17, 2020"
     assert describe_time(dt.time(8, 0), "es") == "8:00"
     assert describe_time(dt.time(8, 0), "en") == f"8:00{NNBSP}AM"
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES] + ["xx"])
+def test_dates_months_and_times_read_as_babel_writes_them(language):
+    # The patterns are looked up once per language: the text must stay Babel's own.
+    locale = babel_locale(language)
+    days = [dt.date(2020, 6, 15), dt.date(2025, 1, 1), dt.date(2031, 12, 31)]
+    for day in days:
+        for form in ["full", "long", "medium", "short"]:
+            assert describe_date(day, language, form=form) == format_date(day, form, locale)
+        assert describe_month(day, language) == format_skeleton("yMMMM", day, locale=locale)
+    for moment in [dt.time(0, 0), dt.time(7, 5), dt.time(12, 0), dt.time(19, 30)]:
+        assert describe_time(moment, language) == format_time(moment, "short", locale=locale)
