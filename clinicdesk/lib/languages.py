@@ -30,6 +30,7 @@ def is_language(code: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1024)
 def language_name(code: str, in_language: str = "en") -> str:
     """The name of ``code`` in ``in_language``, e.g. ("es", "es") -> "español"."""
     locale = babel_locale(code)

@@ -132,7 +132,7 @@ def program_parts(target: WikiTarget, *, now: dt.datetime | None = None) -> tupl
     """
     program = target.program
     schedule = scheduling_queries.split_schedule(
-        scheduling_queries.sessions_of(program), now or timezone.now()
+        scheduling_queries.sessions_of(program, with_hosts=False), now or timezone.now()
     )
     upcoming = [_upcoming_call(s) for s in schedule.upcoming]
     published = digest_queries.digest_links_by_session(program)
