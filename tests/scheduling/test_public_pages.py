@@ -487,3 +487,23 @@ def test_cached_page_keeps_the_readers_zone_source(client, summer_call):
     _page(client, _session_url(10))  # a reader with no cookie: the default zone, UTC
     client.cookies[ZONE_COOKIE] = "UTC"  # another reader who chose UTC
     assert 'data-tz-source="cookie"' in _page(client, _session_url(10))
+
+
+def test_session_page_lists_its_topics_in_each_language(client, held_call):
+    html = _page(client, _session_url(6))
+    topics = re.search(r'<section aria-labelledby="topics">(.*?)</section>', html, re.S)
+    assert topics is not None, "no topics section"
+    # The spoken language first, each list marked with its language for screen readers.
+    assert re.findall(r'<h3 lang="(\w+)">(.*?)</h3>', topics[1]) == [
+        ("es", "Español"),
+        ("en", "English"),
+    ]
+    assert re.findall(r'<ul lang="(\w+)">(.*?)</ul>', topics[1]) == [
+        ("es", "<li>Herramientas de traducción</li><li>Eventos en línea</li>"),
+        ("en", "<li>Translation tools</li><li>Online events</li>"),
+    ]
+
+
+def test_session_page_without_recorded_topics_has_no_topics_section(client, summer_call):
+    html = _page(client, _session_url(10))
+    assert 'aria-labelledby="topics"' not in html

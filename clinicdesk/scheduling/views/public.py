@@ -99,6 +99,8 @@ def session_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "clocks": clocks,
             "agenda": agenda_rows,
             "hosts": list(session.hosts.all()),
+            # Topics as recorded for the archive (the agenda already shows the segments).
+            "topics": queries.archive_topics(session) if session.archive_topics else {},
             "is_past": queries.is_past(session, timezone.now()),
         },
     )
