@@ -205,9 +205,10 @@ def setup_sql() -> list[str]:
     return ["SET LOCAL enable_seqscan = off"] if connection.vendor == "postgresql" else []
 
 
-def raw_sql(query: SearchQuery, terms: Terms) -> tuple[str, list[Any]]:
-    """The one statement a search runs on this database, with its parameters: the page's
-    documents, best first, with their text (snippets are cut from it afterwards)."""
+def raw_sql(query: SearchQuery, terms: Terms, tsquery: str = "") -> tuple[str, list[Any]]:
+    """The one statement that finds the page's documents on this database, best first, with
+    their text (snippets are cut from it afterwards), and its parameters. On PostgreSQL it
+    needs the query as :func:`pg_tsquery` writes it."""
     where, params = _filters(query)
     limit = [query.limit + 1, query.offset]
     if connection.vendor == "sqlite":
@@ -235,19 +236,17 @@ def raw_sql(query: SearchQuery, terms: Terms) -> tuple[str, list[Any]]:
         )
         return sql, [fts5_expression(terms), *params, *limit]
     if connection.vendor == "postgresql":
-        tsquery, tsquery_params = _pg_tsquery(query, terms)
-        conditions = " AND ".join([f"doc.search @@ {tsquery}", *where])
+        conditions = " AND ".join(["doc.search @@ %s::tsquery", *where])
         # The matches are found in the GIN index (their ids only), the most recent
         # PG_MAX_RANKED of them ranked: ranking reads each document's whole tsvector. The query
-        # is written out where it is used, so that the planner sees a constant.
-        # Fixed fragments only (the configurations come from SEARCH_CONFIGS): values are
-        # parameters.
+        # is a literal where it is used (bound on the client), so the planner sees a constant.
+        # Fixed fragments only: values are parameters.
         sql = (
             "WITH matches AS MATERIALIZED ("  # noqa: S608
             f"SELECT doc.id FROM digests_searchdocument doc WHERE {conditions}), "
             f"recent AS (SELECT id FROM matches ORDER BY id DESC "
             f"LIMIT {min(MAX_RANKED, PG_MAX_RANKED)}), "
-            f"found AS (SELECT doc.id, ts_rank_cd(doc.search, {tsquery}) AS score "
+            "found AS (SELECT doc.id, ts_rank_cd(doc.search, %s::tsquery) AS score "
             "FROM recent JOIN digests_searchdocument doc ON doc.id = recent.id "
             "ORDER BY score DESC, doc.session_date DESC NULLS LAST LIMIT %s OFFSET %s) "
             f"SELECT {_HIT_COLUMNS}, found.score FROM found "
@@ -255,7 +254,7 @@ def raw_sql(query: SearchQuery, terms: Terms) -> tuple[str, list[Any]]:
             f"{_HIT_JOINS}"
             "ORDER BY found.score DESC, doc.session_date DESC NULLS LAST"
         )
-        return sql, [*tsquery_params, *params, *tsquery_params, *limit]
+        return sql, [tsquery, *params, tsquery, *limit]
     raise SearchUnavailable(connection.vendor)
 
 
@@ -264,12 +263,15 @@ def _pg_configs(language: str) -> list[str]:
     return list(dict.fromkeys([*(search_config(code) for code in codes), "simple"]))
 
 
-def _pg_tsquery(query: SearchQuery, terms: Terms) -> tuple[str, list[Any]]:
-    """The query as one tsquery: the words and phrases in any configuration (a document
-    matches in its own language), and no excluded word in any of them."""
+def pg_tsquery(cursor: Any, query: SearchQuery, terms: Terms) -> str:
+    """The query as one tsquery, as PostgreSQL writes it ("" when every word is a stop word):
+    the words and phrases in any configuration (a document matches in its own language) and
+    no excluded word in any of them, each distinct form once. The configurations stem most
+    words alike, and every alternative written out is checked against each candidate and
+    ranked: "online events" in seven configurations has three distinct forms."""
     configs = _pg_configs(query.language)
+    columns: list[str] = []
     params: list[Any] = []
-    alternatives: list[str] = []
     for config in configs:
         parts: list[str] = []
         if terms.words:
@@ -278,15 +280,25 @@ def _pg_tsquery(query: SearchQuery, terms: Terms) -> tuple[str, list[Any]]:
         for phrase in terms.phrases:
             parts.append(f"phraseto_tsquery('{config}', %s)")
             params.append(" ".join(phrase))
-        alternatives.append("(" + " && ".join(parts) + ")")
-    tsquery = "(" + " || ".join(alternatives) + ")"
+        columns.append("(" + " && ".join(parts) + ")::text")
     for word in terms.excluded:
-        forms = []
         for config in configs:
-            forms.append(f"plainto_tsquery('{config}', %s)")
+            columns.append(f"plainto_tsquery('{config}', %s)::text")
             params.append(word)
-        tsquery += " && !!(" + " || ".join(forms) + ")"
-    return f"({tsquery})", params
+    # Fixed fragments only (the configurations come from SEARCH_CONFIGS): values are parameters.
+    cursor.execute("SELECT " + ", ".join(columns), params)
+    written = cursor.fetchone()
+    alternatives = [text for text in dict.fromkeys(written[: len(configs)]) if text]
+    excluded = [text for text in dict.fromkeys(written[len(configs) :]) if text]
+    if not alternatives:
+        return ""
+    tsquery = " | ".join(f"( {text} )" for text in alternatives)
+    if excluded:
+        tsquery = f"( {tsquery} ) & !( " + " | ".join(f"( {text} )" for text in excluded) + " )"
+    return tsquery
+
+
+_PHRASE_OPERATOR = re.compile(r"<(?:-|[0-9]+)>")
 
 
 def fetch_rows(cursor: Any, query: SearchQuery, terms: Terms) -> list[tuple[Any, ...]]:
@@ -294,14 +306,19 @@ def fetch_rows(cursor: Any, query: SearchQuery, terms: Terms) -> list[tuple[Any,
     ``cursor``, inside the caller's transaction: what a search asks of the database."""
     for statement in setup_sql():
         cursor.execute(statement)
-    if connection.vendor == "postgresql" and terms.phrases:
-        return _pg_phrase_rows(cursor, query, terms)
-    sql, params = raw_sql(query, terms)
+    tsquery = ""
+    if connection.vendor == "postgresql":
+        tsquery = pg_tsquery(cursor, query, terms)
+        if not tsquery:
+            return []
+        if _PHRASE_OPERATOR.search(tsquery):
+            return _pg_phrase_rows(cursor, query, tsquery)
+    sql, params = raw_sql(query, terms, tsquery)
     cursor.execute(sql, params)
     return list(cursor.fetchall())
 
 
-def _pg_phrase_rows(cursor: Any, query: SearchQuery, terms: Terms) -> list[tuple[Any, ...]]:
+def _pg_phrase_rows(cursor: Any, query: SearchQuery, tsquery: str) -> list[tuple[Any, ...]]:
     """A query with a phrase on PostgreSQL: the same documents as :func:`raw_sql`'s single
     statement would rank, found by checking fewer of them.
 
@@ -311,20 +328,19 @@ def _pg_phrase_rows(cursor: Any, query: SearchQuery, terms: Terms) -> list[tuple
     candidates are listed from the index alone (the query with each phrase loosened to "all
     of its words", which the index answers exactly), then checked newest first, a growing
     chunk at a time, until :data:`PG_MAX_RANKED` match: these are the most recent matches
-    that the single statement would rank. A phrase found in most of its candidates is done
-    after one chunk; one whose words mostly stand apart still reads every candidate, by id,
+    that the single statement would rank. A phrase found in many of its candidates is done
+    after a chunk or two; one whose words mostly stand apart still reads every candidate, by id,
     which costs a little more than the index's own recheck (measured on 10,000 digests:
     "online events" 30 → 12 ms, the rare "community foundation" 27 → 32 ms).
     """
-    tsquery, tsquery_params = _pg_tsquery(query, terms)
     where, params = _filters(query)
     # A phrase implies all of its words: the phrase operators (<-> and <N>) become "and".
-    loose = f"regexp_replace(({tsquery})::text, '<(-|[0-9]+)>', '&', 'g')::tsquery"
-    conditions = " AND ".join([f"doc.search @@ {loose}", *where])
+    loose = _PHRASE_OPERATOR.sub("&", tsquery)
+    conditions = " AND ".join(["doc.search @@ %s::tsquery", *where])
     # Sorted here: asked to sort them, the planner walks the primary key and reads every row.
     cursor.execute(
         f"SELECT doc.id FROM digests_searchdocument doc WHERE {conditions}",  # noqa: S608
-        [*tsquery_params, *params],
+        [loose, *params],
     )
     candidates = sorted((row[0] for row in cursor.fetchall()), reverse=True)
     wanted = min(MAX_RANKED, PG_MAX_RANKED)
@@ -335,24 +351,27 @@ def _pg_phrase_rows(cursor: Any, query: SearchQuery, terms: Terms) -> list[tuple
         # ts_match_vq is @@ by its function's name: the planner then reads these rows by their
         # ids rather than the GIN index, which would recheck every candidate again.
         cursor.execute(
-            "SELECT doc.id FROM digests_searchdocument doc "  # noqa: S608
-            f"WHERE doc.id = ANY(%s) AND ts_match_vq(doc.search, {tsquery})",
-            [chunk, *tsquery_params],
+            "SELECT doc.id FROM digests_searchdocument doc "
+            "WHERE doc.id = ANY(%s) AND ts_match_vq(doc.search, %s::tsquery)",
+            [chunk, tsquery],
         )
         found.extend(row[0] for row in cursor.fetchall())
-        start, size = start + size, size * 2
+        start += size
+        # The next chunk: as many as the rate so far says are still needed, and a quarter
+        # more; twice as many as the last when none has matched yet.
+        size = int((wanted - len(found)) * start / len(found) * 1.25) + 1 if found else 2 * size
     if not found:
         return []
     recent = sorted(found, reverse=True)[:wanted]
     cursor.execute(
-        f"WITH found AS (SELECT doc.id, ts_rank_cd(doc.search, {tsquery}) AS score "  # noqa: S608
+        "WITH found AS (SELECT doc.id, ts_rank_cd(doc.search, %s::tsquery) AS score "  # noqa: S608
         "FROM digests_searchdocument doc WHERE doc.id = ANY(%s) "
         "ORDER BY score DESC, doc.session_date DESC NULLS LAST LIMIT %s OFFSET %s) "
         f"SELECT {_HIT_COLUMNS}, found.score FROM found "
         "JOIN digests_searchdocument doc ON doc.id = found.id "
         f"{_HIT_JOINS}"
         "ORDER BY found.score DESC, doc.session_date DESC NULLS LAST",
-        [*tsquery_params, recent, query.limit + 1, query.offset],
+        [tsquery, recent, query.limit + 1, query.offset],
     )
     return list(cursor.fetchall())
 

@@ -306,10 +306,12 @@ def test_search_phrase_finds_what_the_single_statement_finds(
     monkeypatch.setattr(search, "PG_MAX_RANKED", 3)
     for query in (SearchQuery(text, limit=2), SearchQuery(text, program_id=program.pk)):
         terms = parse_query(query.text)
-        sql, params = search.raw_sql(query, terms)
         with transaction.atomic(), connection.cursor() as cursor:
             for statement in search.setup_sql():
                 cursor.execute(statement)
+            postgresql = connection.vendor == "postgresql"
+            tsquery = search.pg_tsquery(cursor, query, terms) if postgresql else ""
+            sql, params = search.raw_sql(query, terms, tsquery)
             cursor.execute(sql, params)
             expected = [row[0] for row in cursor.fetchall()]
         with transaction.atomic(), connection.cursor() as cursor:
@@ -324,3 +326,18 @@ def test_search_phrase_is_ranked_among_its_most_recent_matches(many_candidates, 
     monkeypatch.setattr(search, "MAX_RANKED", 3)
     phrase = [d.pk for d in many_candidates[1::3][::-1]]  # numbers 33, 30, 27, ...: newest first
     assert sorted(_found(SearchQuery('"online events"', limit=10)), reverse=True) == phrase[:3]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="how PostgreSQL writes a tsquery")
+@pytest.mark.django_db
+def test_postgresql_query_has_each_form_of_its_words_once():
+    from clinicdesk.digests.search import pg_tsquery
+
+    text = '"online events" -podcasts'
+    with connection.cursor() as cursor:
+        written = pg_tsquery(cursor, SearchQuery(text), parse_query(text))
+    # Seven configurations (the site's languages and "simple") stem these words three ways.
+    assert written == (
+        "( ( 'onlin' <-> 'event' ) | ( 'onlin' <-> 'events' ) | ( 'online' <-> 'events' ) )"
+        " & !( ( 'podcast' ) | ( 'podcasts' ) )"
+    )
