@@ -507,3 +507,16 @@ def test_session_page_lists_its_topics_in_each_language(client, held_call):
 def test_session_page_without_recorded_topics_has_no_topics_section(client, summer_call):
     html = _page(client, _session_url(10))
     assert 'aria-labelledby="topics"' not in html
+
+
+def test_session_page_of_a_past_call_still_planned_says_it_is_not_recorded_as_held(client, program):
+    make_session(program, 10, start_date=dt.date(2020, 9, 15), start_time=dt.time(13, 0))
+    html = _page(client, _session_url(10))
+    assert (
+        '<strong>planned</strong>\n <span class="muted">'
+        "(its time has passed, and it is not recorded as held)</span>"
+    ) in html
+
+
+def test_session_page_of_an_upcoming_call_has_no_such_remark(client, summer_call):
+    assert "not recorded as held" not in _page(client, _session_url(10))
